@@ -1,0 +1,61 @@
+# The two commands of README.md, and the helpers they share.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: help run test test-fast test-browser lint format bench
+
+help:
+	@echo "make run   - serve the app on http://127.0.0.1:$(PORT) (SQLite, in-memory layer, demo account)"
+	@echo "make test  - run the whole test suite"
+
+$(PY):
+	@python=$$(bin/find-python) || exit 1; \
+	echo "Creating $(VENV) with $$python"; \
+	"$$python" -m venv $(VENV)
+
+$(VENV)/.installed-run: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py demo_account
+	@echo "Serving on http://127.0.0.1:$(PORT)"
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) session_rooms.asgi:application
+
+# The async and unit tests, then the browser tests in their own process: Playwright's sync API
+# and pytest-asyncio each want the event loop.
+test: test-fast test-browser
+
+test-fast: $(VENV)/.installed-dev
+	$(PY) -m pytest tests --ignore=tests/browser
+
+test-browser: $(VENV)/.installed-dev
+	@if [ -x "$(CHROMIUM)" ]; then \
+		DJANGO_ALLOW_ASYNC_UNSAFE=true CHROMIUM=$(CHROMIUM) $(PY) -m pytest tests/browser; \
+	elif [ -n "$$REQUIRE_BROWSER" ]; then \
+		echo "REQUIRE_BROWSER is set but $(CHROMIUM) is missing: install it (apt-get install -y chromium)."; exit 1; \
+	else \
+		echo "SKIPPED the browser tests: no Chromium at $(CHROMIUM) (apt-get install -y chromium, or set CHROMIUM=/path)."; \
+	fi
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(VENV)/.installed-dev
+	$(PY) -m bench

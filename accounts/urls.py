@@ -1,0 +1,87 @@
+"""Account URLs: Django's auth views, each rendered by the one account form template."""
+
+from django.conf import settings
+from django.contrib.auth import views as auth
+from django.urls import path, reverse_lazy
+
+from . import views
+
+app_name = "accounts"
+FORM = "accounts/form.html"
+NOTE = "accounts/note.html"
+
+
+def page(title: str, submit: str = "", **extra: str) -> dict:
+    return {"extra_context": {"title": title, "submit": submit, **extra}}
+
+
+urlpatterns = [
+    path("signup/", views.signup, name="signup"),
+    path(
+        "login/",
+        auth.LoginView.as_view(
+            template_name=FORM, redirect_authenticated_user=True, **page("Log in", "Log in")
+        ),
+        name="login",
+    ),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path(
+        "password/change/",
+        auth.PasswordChangeView.as_view(
+            template_name=FORM,
+            success_url=reverse_lazy("accounts:password_change_done"),
+            **page("Change password", "Change password"),
+        ),
+        name="password_change",
+    ),
+    path(
+        "password/change/done/",
+        auth.PasswordChangeDoneView.as_view(
+            template_name=NOTE,
+            **page("Password changed", message="Your password has been changed."),
+        ),
+        name="password_change_done",
+    ),
+    path(
+        "password/reset/",
+        auth.PasswordResetView.as_view(
+            template_name=FORM,
+            email_template_name="accounts/password_reset_email.txt",
+            subject_template_name="accounts/password_reset_subject.txt",
+            success_url=reverse_lazy("accounts:password_reset_done"),
+            # Links in e-mail come from SITE_URL, never from the request's Host header.
+            extra_email_context={"site_url": settings.SITE_URL},
+            **page("Reset your password", "Send reset link"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password/reset/sent/",
+        auth.PasswordResetDoneView.as_view(
+            template_name=NOTE,
+            **page(
+                "Check your email",
+                message="If an account uses that address, we sent it a link to choose a new "
+                "password.",
+            ),
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth.PasswordResetConfirmView.as_view(
+            template_name=FORM,
+            success_url=reverse_lazy("accounts:password_reset_complete"),
+            **page("Choose a new password", "Set password"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth.PasswordResetCompleteView.as_view(
+            template_name=NOTE,
+            **page("Password set", message="Your new password is set. You can log in now."),
+        ),
+        name="password_reset_complete",
+    ),
+]

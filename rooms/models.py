@@ -1,0 +1,264 @@
+"""Rooms, their links and customization, join requests, presence and the activity log."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from django.conf import settings
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+NAME_MAX_LENGTH = 80
+SECRET_BYTES = 32  # 256 bits from `secrets`, well above the 128 the design asks for.
+
+
+@dataclass(frozen=True)
+class Theme:
+    label: str
+    background: str
+    surface: str
+    text: str
+    accent: str
+    accent_text: str
+
+
+THEMES: dict[str, Theme] = {
+    "ocean": Theme("Ocean", "#0f2a43", "#ffffff", "#10243a", "#1f7ae0", "#ffffff"),
+    "forest": Theme("Forest", "#1d3b2a", "#fbfdf9", "#17281e", "#2f8f5b", "#ffffff"),
+    "sunset": Theme("Sunset", "#4a1f2e", "#fffaf6", "#3a1a22", "#e0603a", "#ffffff"),
+    "graphite": Theme("Graphite", "#1b1e24", "#ffffff", "#1b1e24", "#4a5160", "#ffffff"),
+    "lavender": Theme("Lavender", "#2e2450", "#fcfbff", "#251d40", "#7c5ce0", "#ffffff"),
+}
+THEME_CHOICES = [(key, theme.label) for key, theme in THEMES.items()]
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(SECRET_BYTES)
+
+
+def digest(secret: str) -> str:
+    """The indexed lookup key for a link secret; the secret itself is compared in constant time."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def upload_to(room: Room, filename: str) -> str:
+    # Unguessable names: an upload's URL must not reveal or enumerate rooms.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"rooms/{secrets.token_urlsafe(16)}.{extension}"
+
+
+def link_slug(name: str) -> str:
+    return slugify(name)[:60].strip("-") or "room"
+
+
+class RoomQuerySet(models.QuerySet):
+    def for_dashboard(self, owner: User) -> RoomQuerySet:
+        pending = models.Count(
+            "join_requests", filter=models.Q(join_requests__status="pending"), distinct=True
+        )
+        return (
+            self.filter(owner=owner)
+            .annotate(waiting_count=pending)
+            .order_by("-last_used_at", "-id")
+        )
+
+
+class Room(models.Model):
+    class Layout(models.TextChoices):
+        SIMPLE = "simple", "Simple"
+        CUSTOM = "custom", "Custom"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rooms"
+    )
+    name = models.CharField(max_length=NAME_MAX_LENGTH)
+    slug = models.SlugField(max_length=60, editable=False)
+    participant_secret = models.CharField(max_length=64, editable=False)
+    participant_digest = models.CharField(max_length=64, unique=True, editable=False)
+    host_secret = models.CharField(max_length=64, editable=False)
+    host_digest = models.CharField(max_length=64, unique=True, editable=False)
+    locked = models.BooleanField(default=True)
+
+    theme = models.CharField(max_length=20, choices=THEME_CHOICES, default="ocean")
+    button_color = models.CharField(max_length=7, blank=True)
+    background = models.ImageField(upload_to=upload_to, blank=True)
+    logo = models.ImageField(upload_to=upload_to, blank=True)
+
+    lobby_title = models.CharField(max_length=80, blank=True)
+    lobby_message = models.TextField(max_length=1000, blank=True)
+    lobby_layout = models.CharField(max_length=10, choices=Layout, default=Layout.SIMPLE)
+    lobby_image = models.ImageField(upload_to=upload_to, blank=True)
+    lobby_links = models.JSONField(default=list, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = RoomQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["-last_used_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.slug:
+            self.slug = link_slug(self.name)
+        if not self.participant_secret:
+            self.set_new_secrets()
+        super().save(*args, **kwargs)
+
+    def set_new_secrets(self) -> None:
+        self.participant_secret = new_secret()
+        self.participant_digest = digest(self.participant_secret)
+        self.host_secret = new_secret()
+        self.host_digest = digest(self.host_secret)
+
+    @property
+    def theme_palette(self) -> Theme:
+        return THEMES.get(self.theme, THEMES["ocean"])
+
+    @property
+    def accent(self) -> str:
+        return self.button_color or self.theme_palette.accent
+
+    @property
+    def participant_path(self) -> str:
+        return reverse("rooms:lobby", args=[self.slug, self.participant_secret])
+
+    @property
+    def host_path(self) -> str:
+        return reverse("rooms:lobby", args=[self.slug, self.host_secret])
+
+    @property
+    def participant_url(self) -> str:
+        return settings.SITE_URL + self.participant_path
+
+    @property
+    def host_url(self) -> str:
+        return settings.SITE_URL + self.host_path
+
+    @classmethod
+    @transaction.atomic
+    def create(cls, owner: User, name: str, **fields: object) -> Room:
+        """Create a room with fresh links, and record it in the activity log."""
+        room = cls.objects.create(owner=owner, name=name, **fields)
+        Activity.record(room, Activity.Kind.CREATED, by=owner)
+        return room
+
+
+class JoinRequest(models.Model):
+    """A guest asking to enter a locked room; stored so that it outlives any page or socket."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        ALLOWED = "allowed", "Allowed"
+        DENIED = "denied", "Denied"
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="join_requests")
+    guest_id = models.CharField(max_length=64)
+    display_name = models.CharField(max_length=50)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    asked_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_by_name = models.CharField(max_length=50, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["asked_at", "id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["room", "guest_id"], name="one_request_per_guest"),
+        ]
+        indexes: ClassVar = [models.Index(fields=["room", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} → {self.room}"
+
+
+class Presence(models.Model):
+    """Someone in a room now: one row per open room socket, so every process sees everyone."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="presences")
+    channel_name = models.CharField(max_length=200, unique=True)
+    display_name = models.CharField(max_length=50)
+    is_host = models.BooleanField(default=False)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["joined_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} in {self.room}"
+
+
+class Activity(models.Model):
+    """What happened to a room, written in the same transaction as the change it records."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        RENAMED = "renamed", "Renamed"
+        PRIVACY = "privacy", "Privacy changed"
+        LINKS = "links", "Links regenerated"
+        CUSTOMIZED = "customized", "Customized"
+        DUPLICATED = "duplicated", "Duplicated"
+        ALLOWED = "allowed", "Guest allowed"
+        DENIED = "denied", "Guest denied"
+        DELETED = "deleted", "Deleted"
+
+    room = models.ForeignKey(
+        Room, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+    )
+    room_name = models.CharField(max_length=NAME_MAX_LENGTH)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="room_activities"
+    )
+    kind = models.CharField(max_length=20, choices=Kind)
+    detail = models.CharField(max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=50, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+        verbose_name_plural = "activities"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.room_name}"
+
+    @classmethod
+    def record(
+        cls,
+        room: Room,
+        kind: str,
+        *,
+        by: User | None = None,
+        by_name: str = "",
+        detail: str = "",
+    ) -> Activity:
+        return cls.objects.create(
+            room=room,
+            room_name=room.name,
+            owner_id=room.owner_id,
+            kind=kind,
+            detail=detail,
+            actor=by,
+            actor_name=by_name or (by.display_name if by else ""),
+        )

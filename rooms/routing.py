@@ -1,0 +1,3 @@
+"""WebSocket routes of the rooms app."""
+
+websocket_urlpatterns: list = []

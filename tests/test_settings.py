@@ -1,0 +1,70 @@
+"""Settings come from the environment, and a bad value stops start-up naming the variable."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+PRINT_LAYER = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps([s.CHANNEL_LAYERS, s.DATABASES['default']['ENGINE'], "
+    "s.SESSION_COOKIE_SECURE]))"
+)
+
+
+def start(**env: str) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG"}
+    }
+    clean["DJANGO_SETTINGS_MODULE"] = "session_rooms.settings"
+    return subprocess.run(
+        [sys.executable, "-c", PRINT_LAYER],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
+        ({"DEBUG": "false"}, "SECRET_KEY must be set when DEBUG is off"),
+        ({"SITE_URL": "rooms.example.com"}, "SITE_URL must be a URL"),
+        ({"REDIS_URL": "localhost:6379"}, "REDIS_URL must be a URL"),
+        (
+            {"DATABASE_URL": "mysql://x@localhost/db"},
+            "DATABASE_URL must point at SQLite or PostgreSQL",
+        ),
+    ],
+)
+def test_a_bad_value_stops_start_up_and_names_the_variable(env, message):
+    result = start(**env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_the_embedded_default_is_sqlite_and_the_in_memory_layer():
+    result = start()
+    assert result.returncode == 0, result.stderr
+    assert '"channels.layers.InMemoryChannelLayer"' in result.stdout
+    assert "sqlite3" in result.stdout
+
+
+def test_redis_url_selects_channels_redis_without_a_socket_timeout():
+    result = start(REDIS_URL="redis://127.0.0.1:6379/0")
+    assert result.returncode == 0, result.stderr
+    assert '"channels_redis.core.RedisChannelLayer"' in result.stdout
+    assert '"socket_timeout": null' in result.stdout
+
+
+def test_an_https_site_url_makes_cookies_secure():
+    result = start(DEBUG="false", SECRET_KEY="x" * 60, SITE_URL="https://rooms.example.com")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("true]")
