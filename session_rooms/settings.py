@@ -170,9 +170,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# E-mail: the console by default; SMTP when EMAIL_HOST is set.
+# E-mail: the console while DEBUG is on and no EMAIL_HOST is set; otherwise SMTP.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Session Rooms <rooms@localhost>")
-_email_host = os.environ.get("EMAIL_HOST", "")
+_email_host = os.environ.get("EMAIL_HOST", "" if DEBUG else "localhost")
 if _email_host:
     MAILERS = {
         "default": {
