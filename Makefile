@@ -31,7 +31,7 @@ run: $(VENV)/.installed-run
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py demo_account
 	@echo "Serving on http://127.0.0.1:$(PORT)"
-	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) session_rooms.asgi:application
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py serve --port $(PORT)
 
 # The async and unit tests, then the browser tests in their own process: Playwright's sync API
 # and pytest-asyncio each want the event loop.

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
 from .forms import NewRoomForm
@@ -26,7 +26,7 @@ def owned_room_or_404(request: HttpRequest, code: UUID) -> Room:
     return get_object_or_404(Room, code=code, owner=request.user)
 
 
-@require_GET
+@require_safe
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     rooms = Room.objects.for_dashboard(request.user)
@@ -70,7 +70,7 @@ def room_for_link_or_404(slug: str, secret: str) -> tuple[Room, bool]:
     return room, is_host
 
 
-@require_GET
+@require_safe
 def lobby(request: HttpRequest, slug: str, secret: str) -> HttpResponse:
     room, is_host = room_for_link_or_404(slug, secret)
     return render(request, "rooms/lobby.html", {"room": room, "is_host": is_host})
