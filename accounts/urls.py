@@ -17,13 +17,7 @@ def page(title: str, submit: str = "", **extra: str) -> dict:
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
-    path(
-        "login/",
-        auth.LoginView.as_view(
-            template_name=FORM, redirect_authenticated_user=True, **page("Log in", "Log in")
-        ),
-        name="login",
-    ),
+    path("login/", views.log_in, name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",

@@ -1,11 +1,34 @@
 """Sign-up; the other account pages are Django's own auth views (see urls.py)."""
 
+from django.conf import settings
 from django.contrib.auth import login
+from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 
+from rooms import limits
+
 from .forms import SignupForm
+
+login_form = LoginView.as_view(
+    template_name="accounts/form.html",
+    redirect_authenticated_user=True,
+    extra_context={"title": "Log in", "submit": "Log in"},
+)
+
+
+@sensitive_post_parameters("password")
+def log_in(request: HttpRequest) -> HttpResponse:
+    """Django's LoginView, with failed attempts limited per client address."""
+    limit, window = settings.LOGIN_LIMIT
+    if request.method == "POST":
+        message = "Too many failed log-in attempts. Wait a few minutes and try again."
+        limits.check(request, "login", limit, window, message)
+    response = login_form(request)
+    if request.method == "POST" and response.status_code == 200:  # the form came back: it failed
+        limits.spend(request, "login", window)
+    return response
 
 
 @sensitive_post_parameters("password1", "password2")

@@ -3,6 +3,7 @@
 import secrets
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,6 +12,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
+from . import limits
 from .forms import NewRoomForm
 from .models import Room, digest
 
@@ -55,22 +57,28 @@ def create_room(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "rooms/dashboard.html", {"rooms": rooms, "form": form}, status=400)
 
 
-def room_for_link_or_404(slug: str, secret: str) -> tuple[Room, bool]:
-    """The room a link opens and whether it is the host link; every miss is the same 404."""
+def room_for_link_or_404(request: HttpRequest, slug: str, secret: str) -> tuple[Room, bool]:
+    """The room a link opens and whether it is the host link; every miss is the same 404.
+
+    Misses are counted per client: guessing secrets soon meets a 429."""
+    limit, window = settings.LINK_LIMIT
+    message = "Too many wrong room links from your address. Wait a few minutes and try again."
+    limits.check(request, "link", limit, window, message)
     room = Room.objects.filter(
         Q(participant_digest=digest(secret)) | Q(host_digest=digest(secret))
     ).first()
-    if room is None or room.slug != slug:
-        raise Http404
-    is_host = secrets.compare_digest(room.host_secret.encode(), secret.encode())
-    if not is_host and not secrets.compare_digest(
-        room.participant_secret.encode(), secret.encode()
-    ):
+    given = secret.encode()
+    is_host = room is not None and secrets.compare_digest(room.host_secret.encode(), given)
+    is_participant = room is not None and secrets.compare_digest(
+        room.participant_secret.encode(), given
+    )
+    if room is None or room.slug != slug or not (is_host or is_participant):
+        limits.spend(request, "link", window)
         raise Http404
     return room, is_host
 
 
 @require_safe
 def lobby(request: HttpRequest, slug: str, secret: str) -> HttpResponse:
-    room, is_host = room_for_link_or_404(slug, secret)
+    room, is_host = room_for_link_or_404(request, slug, secret)
     return render(request, "rooms/lobby.html", {"room": room, "is_host": is_host})

@@ -1,6 +1,7 @@
 """Shared fixtures: alice owns rooms, bob owns other rooms, charlie must be refused."""
 
 import pytest
+from django.core.cache import cache
 
 from accounts.models import User
 from rooms.models import Room
@@ -37,3 +38,9 @@ def alices_room(alice) -> Room:
 @pytest.fixture
 def bobs_room(bob) -> Room:
     return Room.create(bob, name="Bob's office hours", theme="forest", locked=False)
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits():
+    """Abuse-limit counters live in the cache; each test starts with none spent."""
+    cache.clear()

@@ -1,0 +1,69 @@
+"""Abuse limits: counters in the shared cache (Redis when configured), so they hold across
+processes. A client over a limit gets a 429 page that says what happened and when to retry."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+
+class RateLimited(Exception):
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
+def client_address(request: HttpRequest) -> str:
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        # Behind our proxy: its last hop appended the real client address.
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def count(key: str, window: int) -> int:
+    """Adds one to a fixed-window counter and returns the new total."""
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        return 1
+
+
+def over(key: str, limit: int) -> bool:
+    return (cache.get(key) or 0) >= limit
+
+
+def check(request: HttpRequest, scope: str, limit: int, window: int, message: str) -> None:
+    """Raises RateLimited when this client already used up `limit` tries of `scope`."""
+    if over(f"limit:{scope}:{client_address(request)}", limit):
+        raise RateLimited(message, window)
+
+
+def spend(request: HttpRequest, scope: str, window: int) -> None:
+    count(f"limit:{scope}:{client_address(request)}", window)
+
+
+def too_many(request: HttpRequest, error: RateLimited) -> HttpResponse:
+    html = render_to_string("429.html", {"message": error.message}, request)
+    response = HttpResponse(html, status=429)
+    response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+class RateLimitMiddleware:
+    """Turns RateLimited raised anywhere in a view into the 429 page."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, RateLimited):
+            return too_many(request, exception)
+        return None
