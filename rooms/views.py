@@ -82,3 +82,11 @@ def room_for_link_or_404(request: HttpRequest, slug: str, secret: str) -> tuple[
 def lobby(request: HttpRequest, slug: str, secret: str) -> HttpResponse:
     room, is_host = room_for_link_or_404(request, slug, secret)
     return render(request, "rooms/lobby.html", {"room": room, "is_host": is_host})
+
+
+@require_safe
+@login_required
+def activity(request: HttpRequest, code: UUID) -> HttpResponse:
+    room = owned_room_or_404(request, code)
+    entries = room.activities.select_related("actor")[:200]
+    return render(request, "rooms/activity.html", {"room": room, "entries": entries})
