@@ -1,0 +1,75 @@
+"""`make bench`: start real daphne processes on 127.0.0.1 and print figures with their baselines.
+
+Embedded default (SQLite, in-memory layer) unless DATABASE_URL and REDIS_URL are set, in which
+case a separate `<name>_bench` PostgreSQL database is used and Redis carries the channel layer.
+"""
+
+import argparse
+import asyncio
+import os
+import platform
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def bench_database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        path = ROOT / "bench" / "bench.sqlite3"
+        for leftover in ROOT.glob("bench/bench.sqlite3*"):
+            leftover.unlink()
+        return f"sqlite:///{path}"
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") + "_bench"
+    import psycopg
+
+    admin = urlunsplit(parts._replace(path="/postgres", scheme="postgresql"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=5, help="length of each HTTP run")
+    parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
+    args = parser.parse_args()
+
+    os.environ["DATABASE_URL"] = bench_database_url()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "session_rooms.settings")
+    os.environ["BENCHMARK"] = "true"
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+    from bench import dashboard
+    from bench.server import Server
+
+    backend = "PostgreSQL + Redis" if os.environ.get("REDIS_URL") else "SQLite + in-memory layer"
+    lines = [
+        f"Machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {backend}.",
+        "",
+    ]
+    server = Server()
+    try:
+        lines += asyncio.run(dashboard.run(server, args.seconds))
+    finally:
+        server.stop()
+    report = "\n".join(lines)
+    print(report)
+    if args.write:
+        (ROOT / "bench" / "RESULTS.md").write_text(f"# Benchmark results\n\n{report}\n")
+
+
+if __name__ == "__main__":
+    main()
