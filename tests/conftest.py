@@ -1,6 +1,9 @@
 """Shared fixtures: alice owns rooms, bob owns other rooms, charlie must be refused."""
 
+import functools
+
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 
 from accounts.models import User
@@ -9,9 +12,15 @@ from rooms.models import Room
 PASSWORD = "correct-horse-battery-staple"
 
 
+@functools.cache
+def password_hash() -> str:
+    # Hashing is slow on purpose; the suite hashes the shared password once.
+    return make_password(PASSWORD)
+
+
 def make_user(name: str) -> User:
-    return User.objects.create_user(
-        email=f"{name.lower()}@example.com", password=PASSWORD, display_name=name
+    return User.objects.create(
+        email=f"{name.lower()}@example.com", password=password_hash(), display_name=name
     )
 
 

@@ -1,0 +1,129 @@
+"""Every URL, sent as every kind of visitor, with the one outcome each may get.
+
+A URL without a row here fails `test_every_url_has_a_row`: new views must say who may use them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from rooms.models import Room
+
+ROLES = ("anonymous", "stranger", "participant", "host", "owner")
+LOGIN = "login"  # a redirect to the log-in page
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: Callable[[Room], str]
+    outcomes: dict[str, int | str]
+    data: dict | None = None
+
+
+def everyone(outcome: int | str) -> dict[str, int | str]:
+    return dict.fromkeys(ROLES, outcome)
+
+
+def signed_in_only(outcome: int | str, stranger: int | str | None = None) -> dict[str, int | str]:
+    return {
+        "anonymous": LOGIN,
+        "stranger": outcome if stranger is None else stranger,
+        "participant": LOGIN,
+        "host": LOGIN,
+        "owner": outcome,
+    }
+
+
+def code(room: Room) -> str:
+    return str(room.code)
+
+
+MATRIX: dict[str, Row] = {
+    "rooms:dashboard": Row("GET", lambda r: "/", signed_in_only(200)),
+    "rooms:create": Row(
+        "POST",
+        lambda r: "/rooms/new/",
+        signed_in_only(302),
+        {"name": "X", "theme": "ocean", "locked": "1"},
+    ),
+    "rooms:activity": Row(
+        "GET", lambda r: f"/rooms/{code(r)}/activity/", signed_in_only(200, stranger=404)
+    ),
+    "rooms:lobby": Row("GET", lambda r: r.participant_path, everyone(200)),
+    "accounts:signup": Row(
+        "GET", lambda r: "/accounts/signup/", {**everyone(200), "stranger": 302, "owner": 302}
+    ),
+    "accounts:login": Row(
+        "GET", lambda r: "/accounts/login/", {**everyone(200), "stranger": 302, "owner": 302}
+    ),
+    "accounts:logout": Row("POST", lambda r: "/accounts/logout/", everyone(302)),
+    "accounts:password_change": Row(
+        "GET", lambda r: "/accounts/password/change/", signed_in_only(200)
+    ),
+    "accounts:password_change_done": Row(
+        "GET", lambda r: "/accounts/password/change/done/", signed_in_only(200)
+    ),
+    "accounts:password_reset": Row("GET", lambda r: "/accounts/password/reset/", everyone(200)),
+    "accounts:password_reset_done": Row(
+        "GET", lambda r: "/accounts/password/reset/sent/", everyone(200)
+    ),
+    "accounts:password_reset_confirm": Row(
+        "GET", lambda r: "/accounts/password/reset/MQ/bad-token/", everyone(200)
+    ),
+    "accounts:password_reset_complete": Row(
+        "GET", lambda r: "/accounts/password/reset/done/", everyone(200)
+    ),
+}
+# Django admin checks staff itself (tested in tests/test_admin.py); uploaded files are public by
+# unguessable name.
+NOT_IN_MATRIX = {"admin", "media"}
+
+
+def named_urls(patterns, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace in NOT_IN_MATRIX:
+                continue
+            names |= named_urls(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            if pattern.name:
+                names.add(f"{namespace}{pattern.name}")
+            elif "media" not in str(pattern.pattern) and "bench" not in str(pattern.pattern):
+                names.add(f"{namespace}<unnamed {pattern.pattern}>")
+    return names
+
+
+def test_every_url_has_a_row():
+    assert named_urls(get_resolver().url_patterns) == set(MATRIX)
+
+
+def become(role: str, client, room: Room, charlie) -> None:
+    if role == "stranger":
+        client.force_login(charlie)
+    elif role == "owner":
+        client.force_login(room.owner)
+    elif role == "participant":
+        client.get(room.participant_path)
+    elif role == "host":
+        client.get(room.host_path)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_visitor_gets_only_their_outcome(client, alices_room, charlie, name, role):
+    row = MATRIX[name]
+    become(role, client, alices_room, charlie)
+    path = row.path(alices_room)
+    send = client.get if row.method == "GET" else client.post
+    response = send(path, row.data or {})
+    expected = row.outcomes[role]
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response.url.startswith("/accounts/login/")
+    else:
+        assert response.status_code == expected
