@@ -8,5 +8,6 @@ app_name = "rooms"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("rooms/new/", views.create_room, name="create"),
+    path("rooms/<uuid:code>/customize/", views.customize_room, name="customize"),
     path("r/<slug:slug>/<str:secret>/", views.lobby, name="lobby"),
 ]
