@@ -65,7 +65,7 @@
       stage.style.setProperty("--accent-hover", accent);
       stage.style.setProperty("--accent-text", accentText);
       picker.value = accent;
-      colorText.placeholder = `Theme colour (${palette.accent})`;
+      colorText.placeholder = palette.accent;
     }
 
     function renderText() {
