@@ -49,6 +49,8 @@ def css_variable(page: Page, name: str) -> str:
 def test_the_owner_customizes_with_a_live_preview_and_the_lobby_follows(
     page: Page, alices_room: Room, media, tmp_path
 ):
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     log_in(page)
     page.get_by_role("article", name="Standup").get_by_role("link", name="Customize").click()
     expect(page.get_by_role("heading", name="Customize")).to_be_visible()
@@ -103,6 +105,7 @@ def test_the_owner_customizes_with_a_live_preview_and_the_lobby_follows(
     assert alices_room.lobby_image.name.endswith(".jpg")
     assert alices_room.lobby_links == [{"label": "Agenda", "url": "https://example.com/agenda"}]
     assert len(list(media.rglob("*.*"))) == 3
+    assert problems == []  # No CSP refusals: styles go through CSSOM, scripts are nonce'd files.
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "customize-saved-390")
 
