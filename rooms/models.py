@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +40,17 @@ THEMES: dict[str, Theme] = {
     "lavender": Theme("Lavender", "#2e2450", "#fcfbff", "#251d40", "#7c5ce0", "#ffffff"),
 }
 THEME_CHOICES = [(key, theme.label) for key, theme in THEMES.items()]
+IMAGE_FIELDS = ("background", "logo", "lobby_image")
+LOBBY_LINKS_MAX = 5
+CUSTOMIZABLE = {
+    "theme",
+    "button_color",
+    "lobby_title",
+    "lobby_message",
+    "lobby_layout",
+    "lobby_links",
+    *IMAGE_FIELDS,
+}
 
 
 def new_secret() -> str:
@@ -54,6 +66,19 @@ def upload_to(room: Room, filename: str) -> str:
     # Unguessable names: an upload's URL must not reveal or enumerate rooms.
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"rooms/{secrets.token_urlsafe(16)}.{extension}"
+
+
+def readable_text_on(color: str) -> str:
+    """Black or white, whichever reads better on a #rrggbb background (WCAG relative luminance)."""
+    channels = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "#111111" if luminance > 0.179 else "#ffffff"
+
+
+def delete_stored_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 def link_slug(name: str) -> str:
@@ -133,6 +158,14 @@ class Room(models.Model):
         return self.button_color or self.theme_palette.accent
 
     @property
+    def accent_text(self) -> str:
+        return (
+            readable_text_on(self.button_color)
+            if self.button_color
+            else self.theme_palette.accent_text
+        )
+
+    @property
     def participant_path(self) -> str:
         return reverse("rooms:lobby", args=[self.slug, self.participant_secret])
 
@@ -155,6 +188,49 @@ class Room(models.Model):
         room = cls.objects.create(owner=owner, name=name, **fields)
         Activity.record(room, Activity.Kind.CREATED, by=owner)
         return room
+
+    def customize(self, *, by: User, **changes: object) -> None:
+        """Apply a Customize post whole or not at all; replaced images leave storage on commit.
+
+        An image field takes an uploaded file to replace it or None to clear it. New files are
+        written before the row; if anything fails they are removed again, so a refused change
+        leaves neither the room nor the media folder different.
+        """
+        unknown = set(changes) - CUSTOMIZABLE
+        if unknown:
+            raise TypeError(f"Not customizable: {', '.join(sorted(unknown))}")
+        if len(changes.get("lobby_links", [])) > LOBBY_LINKS_MAX:
+            raise ValueError(f"A lobby has at most {LOBBY_LINKS_MAX} links.")
+        changed = [name.replace("_", " ") for name, v in changes.items() if self._differs(name, v)]
+        replaced, written = [], []
+        try:
+            with transaction.atomic():
+                for name, value in changes.items():
+                    if name not in IMAGE_FIELDS:
+                        setattr(self, name, value)
+                        continue
+                    image = getattr(self, name)
+                    if image:
+                        replaced.append(image.name)
+                    if value:
+                        image.save(value.name, value, save=False)
+                        written.append(image.name)
+                    else:
+                        setattr(self, name, "")
+                self.save()
+                if changed:
+                    detail = ", ".join(changed)[:300]
+                    Activity.record(self, Activity.Kind.CUSTOMIZED, by=by, detail=detail)
+                transaction.on_commit(lambda: delete_stored_files(replaced))
+        except Exception:
+            delete_stored_files(written)
+            self.refresh_from_db()
+            raise
+
+    def _differs(self, name: str, value: object) -> bool:
+        if name in IMAGE_FIELDS:  # A new upload, or clearing an image that is there.
+            return bool(value or getattr(self, name))
+        return getattr(self, name) != value
 
 
 class JoinRequest(models.Model):

@@ -9,5 +9,6 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("rooms/new/", views.create_room, name="create"),
     path("rooms/<uuid:code>/activity/", views.activity, name="activity"),
+    path("rooms/<uuid:code>/customize/", views.customize_room, name="customize"),
     path("r/<slug:slug>/<str:secret>/", views.lobby, name="lobby"),
 ]

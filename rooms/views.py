@@ -4,17 +4,18 @@ import secrets
 from uuid import UUID
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
 from . import limits
-from .forms import NewRoomForm
-from .models import Room, digest
+from .forms import CustomizeForm, NewRoomForm
+from .models import THEMES, Room, digest
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -55,6 +56,22 @@ def create_room(request: HtmxHttpRequest) -> HttpResponse:
         context = {"form": form, "rooms": rooms, "oob": True}
         return render_partials(request, ["new-room", "room-list"], context)
     return render(request, "rooms/dashboard.html", {"rooms": rooms, "form": form}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def customize_room(request: HttpRequest, code: UUID) -> HttpResponse:
+    room = owned_room_or_404(request, code)
+    if request.method == "POST":
+        form = CustomizeForm(request.POST, request.FILES, initial=CustomizeForm.initial_for(room))
+        if form.is_valid():
+            room.customize(by=request.user, **form.changes())
+            messages.success(request, "Saved.")
+            return redirect("rooms:customize", code=room.code)
+    else:
+        form = CustomizeForm(initial=CustomizeForm.initial_for(room))
+    context = {"room": room, "form": form, "themes": THEMES}
+    return render(request, "rooms/customize.html", context, status=400 if form.errors else 200)
 
 
 def room_for_link_or_404(request: HttpRequest, slug: str, secret: str) -> tuple[Room, bool]:

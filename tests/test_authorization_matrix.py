@@ -52,6 +52,9 @@ MATRIX: dict[str, Row] = {
     "rooms:activity": Row(
         "GET", lambda r: f"/rooms/{code(r)}/activity/", signed_in_only(200, stranger=404)
     ),
+    "rooms:customize": Row(
+        "GET", lambda r: f"/rooms/{code(r)}/customize/", signed_in_only(200, stranger=404)
+    ),
     "rooms:lobby": Row("GET", lambda r: r.participant_path, everyone(200)),
     "accounts:signup": Row(
         "GET", lambda r: "/accounts/signup/", {**everyone(200), "stranger": 302, "owner": 302}
