@@ -118,6 +118,8 @@ document.addEventListener("htmx:afterSettle", (event) => {
     "[aria-invalid=true], input:not([type=hidden]), select, textarea, button, a[href]",
   );
   first?.focus();
+  // A proposed name is selected, so typing replaces it and arrow keys keep it.
+  if (first instanceof HTMLInputElement && first.type === "text") first.select();
 });
 
 // The server finished a dialog's action (HX-Trigger-After-Settle: dialog-done).
