@@ -42,6 +42,7 @@ test-fast: $(VENV)/.installed-dev
 
 test-browser: $(VENV)/.installed-dev
 	@if [ -x "$(CHROMIUM)" ]; then \
+		bin/fetch-axe && \
 		DJANGO_ALLOW_ASYNC_UNSAFE=true CHROMIUM=$(CHROMIUM) $(PY) -m pytest tests/browser; \
 	elif [ -n "$$REQUIRE_BROWSER" ]; then \
 		echo "REQUIRE_BROWSER is set but $(CHROMIUM) is missing: install it (apt-get install -y chromium)."; exit 1; \

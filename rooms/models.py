@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -83,6 +85,23 @@ def delete_stored_files(names: list[str]) -> None:
 
 def link_slug(name: str) -> str:
     return slugify(name)[:60].strip("-") or "room"
+
+
+def copy_upload(upload: FieldFile) -> str:
+    """A copy of an uploaded file under a new name, so the two rooms never share a file."""
+    if not upload:
+        return ""
+    try:
+        with upload.open("rb") as source:
+            content = source.read()
+    except FileNotFoundError:
+        return ""  # A file lost from storage is not worth failing a duplicate for.
+    return upload.storage.save(upload_to(None, upload.name), ContentFile(content))
+
+
+def delete_uploads(storage: object, names: list[str]) -> None:
+    for name in names:
+        storage.delete(name)
 
 
 class RoomQuerySet(models.QuerySet):
@@ -231,6 +250,73 @@ class Room(models.Model):
         if name in IMAGE_FIELDS:  # A new upload, or clearing an image that is there.
             return bool(value or getattr(self, name))
         return getattr(self, name) != value
+
+    UPLOADS: ClassVar = ("background", "logo", "lobby_image")
+    THEME_AND_BRANDING: ClassVar = ("theme", "button_color")
+    LOBBY: ClassVar = ("lobby_title", "lobby_message", "lobby_layout", "lobby_links")
+
+    @transaction.atomic
+    def rename(self, name: str, *, by: User) -> None:
+        """Change the display name only: the links keep the slug the room was created with."""
+        old = self.name
+        self.name = name
+        self.save(update_fields=["name"])
+        Activity.record(self, Activity.Kind.RENAMED, by=by, detail=f"{old} → {name}")
+
+    @transaction.atomic
+    def set_locked(self, locked: bool, *, by: User | None, by_name: str = "") -> bool:
+        """Lock or unlock; posting the desired state makes a repeated or racing click harmless."""
+        changed = Room.objects.filter(pk=self.pk).exclude(locked=locked).update(locked=locked)
+        self.locked = locked
+        if changed:
+            detail = "Locked" if locked else "Unlocked"
+            Activity.record(self, Activity.Kind.PRIVACY, by=by, by_name=by_name, detail=detail)
+        return bool(changed)
+
+    @transaction.atomic
+    def regenerate_links(self, *, by: User) -> None:
+        """Replace both secrets, so whoever holds an old link (host or guest) is locked out."""
+        self.set_new_secrets()
+        self.save(
+            update_fields=["participant_secret", "participant_digest", "host_secret", "host_digest"]
+        )
+        Activity.record(self, Activity.Kind.LINKS, by=by)
+
+    @transaction.atomic
+    def delete_with_files(self, *, by: User) -> None:
+        """Delete the room for good; its uploads go once the deletion is committed."""
+        uploads = [getattr(self, field) for field in self.UPLOADS]
+        names = [upload.name for upload in uploads if upload]
+        Activity.record(self, Activity.Kind.DELETED, by=by)  # Keeps room_name; room becomes NULL.
+        self.delete()
+        if names:
+            storage = uploads[0].storage
+            transaction.on_commit(lambda: delete_uploads(storage, names))
+
+    def duplicate(
+        self, name: str, *, theme_and_branding: bool, lobby: bool, privacy: bool, by: User
+    ) -> Room:
+        """A new room with new links, taking the chosen settings and its own copies of files."""
+        fields: dict[str, object] = {"locked": self.locked if privacy else True}
+        uploads: list[str] = []
+        if theme_and_branding:
+            fields |= {field: getattr(self, field) for field in self.THEME_AND_BRANDING}
+            uploads += ["background", "logo"]
+        if lobby:
+            fields |= {field: getattr(self, field) for field in self.LOBBY}
+            fields["lobby_links"] = [dict(link) for link in self.lobby_links]
+            uploads += ["lobby_image"]
+        copies = {field: copy_upload(getattr(self, field)) for field in uploads}
+        try:
+            with transaction.atomic():
+                room = Room.objects.create(owner_id=self.owner_id, name=name, **fields, **copies)
+                Activity.record(
+                    room, Activity.Kind.DUPLICATED, by=by, detail=f"Copy of {self.name}"
+                )
+        except BaseException:
+            delete_uploads(self.background.storage, [name for name in copies.values() if name])
+            raise
+        return room
 
 
 class JoinRequest(models.Model):

@@ -10,5 +10,10 @@ urlpatterns = [
     path("rooms/new/", views.create_room, name="create"),
     path("rooms/<uuid:code>/activity/", views.activity, name="activity"),
     path("rooms/<uuid:code>/customize/", views.customize_room, name="customize"),
+    path("rooms/<uuid:code>/rename/", views.rename_room, name="rename"),
+    path("rooms/<uuid:code>/privacy/", views.set_privacy, name="privacy"),
+    path("rooms/<uuid:code>/links/regenerate/", views.regenerate_links, name="regenerate_links"),
+    path("rooms/<uuid:code>/duplicate/", views.duplicate_room, name="duplicate"),
+    path("rooms/<uuid:code>/delete/", views.delete_room, name="delete"),
     path("r/<slug:slug>/<str:secret>/", views.lobby, name="lobby"),
 ]

@@ -11,10 +11,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 from . import limits
-from .forms import CustomizeForm, NewRoomForm
+from .forms import CustomizeForm, DuplicateForm, NewRoomForm, PrivacyForm, RenameForm, copy_name
 from .models import THEMES, Room, digest
 
 
@@ -29,11 +30,20 @@ def owned_room_or_404(request: HttpRequest, code: UUID) -> Room:
     return get_object_or_404(Room, code=code, owner=request.user)
 
 
+def rename_code(request: HttpRequest) -> UUID | None:
+    """The room whose name is being edited without JavaScript (`/?rename=<code>`)."""
+    try:
+        return UUID(request.GET.get("rename", ""))
+    except ValueError:
+        return None
+
+
 @require_safe
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     rooms = Room.objects.for_dashboard(request.user)
-    return render(request, "rooms/dashboard.html", {"rooms": rooms, "form": NewRoomForm()})
+    context = {"rooms": rooms, "form": NewRoomForm(), "renaming": rename_code(request)}
+    return render(request, "rooms/dashboard.html", context)
 
 
 def render_partials(request: HttpRequest, names: list[str], context: dict) -> HttpResponse:
@@ -107,3 +117,108 @@ def activity(request: HttpRequest, code: UUID) -> HttpResponse:
     room = owned_room_or_404(request, code)
     entries = room.activities.select_related("actor")[:200]
     return render(request, "rooms/activity.html", {"room": room, "entries": entries})
+
+
+def render_tile(request: HttpRequest, room: Room, **context: object) -> HttpResponse:
+    """One tile again after an action, with the waiting count the dashboard query annotates."""
+    room = Room.objects.for_dashboard(request.user).get(pk=room.pk)
+    return render(request, "rooms/dashboard.html#room-tile", {"room": room, **context})
+
+
+def render_dialog(
+    request: HtmxHttpRequest, template: str, context: dict, status: int = 200
+) -> HttpResponse:
+    """A dialog's partial for htmx (shown in the page's <dialog>), its own page without it."""
+    if request.htmx:
+        return render(request, f"{template}#dialog", context)
+    return render(request, template, context, status=status)
+
+
+def dialog_done(request: HttpRequest, message: str, focus: str) -> HttpResponse:
+    """Empties the dialog, swaps in the new room list, then dashboard.js closes and refocuses."""
+    rooms = Room.objects.for_dashboard(request.user)
+    response = render_partials(request, ["room-list"], {"rooms": rooms, "oob": True})
+    return trigger_client_event(
+        response, "dialog-done", {"message": message, "focus": focus}, after="settle"
+    )
+
+
+@require_POST
+@login_required
+def rename_room(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
+    room = owned_room_or_404(request, code)
+    form = RenameForm(request.POST, current=room.name)
+    if form.is_valid():
+        room.rename(form.cleaned_data["name"], by=request.user)
+        if request.htmx:
+            return render_tile(request, room, focus_rename=True)
+        messages.success(request, f"Renamed to “{room.name}”.")
+        return redirect("rooms:dashboard")
+    if request.htmx:
+        return render_tile(request, room, renaming=room.code, rename_form=form)
+    rooms = Room.objects.for_dashboard(request.user)
+    context = {"rooms": rooms, "form": NewRoomForm(), "renaming": room.code, "rename_form": form}
+    return render(request, "rooms/dashboard.html", context, status=400)
+
+
+@require_POST
+@login_required
+def set_privacy(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
+    room = owned_room_or_404(request, code)
+    form = PrivacyForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Privacy must be locked (1) or unlocked (0).", status=400)
+    room.set_locked(form.cleaned_data["locked"], by=request.user)
+    if request.htmx:
+        return render_tile(request, room)
+    state = "locked: guests ask to join" if room.locked else "unlocked: anyone with the link joins"
+    messages.success(request, f"“{room.name}” is {state}.")
+    return redirect("rooms:dashboard")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def regenerate_links(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
+    room = owned_room_or_404(request, code)
+    if request.method == "GET":
+        return render_dialog(request, "rooms/regenerate_dialog.html", {"room": room})
+    room.regenerate_links(by=request.user)
+    message = f"New links for “{room.name}”. The old links no longer work."
+    if request.htmx:
+        return dialog_done(request, message, focus=f"regenerate-{room.code}")
+    messages.success(request, message)
+    return redirect("rooms:dashboard")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def duplicate_room(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
+    room = owned_room_or_404(request, code)
+    if request.method == "GET":
+        form = DuplicateForm(initial={"name": copy_name(room.name)})
+        return render_dialog(request, "rooms/duplicate_dialog.html", {"room": room, "form": form})
+    form = DuplicateForm(request.POST)
+    if not form.is_valid():
+        context = {"room": room, "form": form}
+        return render_dialog(request, "rooms/duplicate_dialog.html", context, status=400)
+    copy = room.duplicate(**form.cleaned_data, by=request.user)
+    message = f"Created “{copy.name}”."
+    if request.htmx:
+        return dialog_done(request, message, focus=f"room-{copy.code}")
+    messages.success(request, message)
+    return redirect("rooms:dashboard")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def delete_room(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
+    room = owned_room_or_404(request, code)
+    if request.method == "GET":
+        return render_dialog(request, "rooms/delete_dialog.html", {"room": room})
+    room.delete_with_files(by=request.user)
+    message = f"Deleted “{room.name}”."
+    if request.htmx:
+        # dashboard.js focuses the neighbouring tile, which it noted when the dialog opened.
+        return dialog_done(request, message, focus="")
+    messages.success(request, message)
+    return redirect("rooms:dashboard")

@@ -1,0 +1,143 @@
+// Dashboard comfort: rename in place, copy buttons, dialogs and where focus goes. Every action
+// still works without this file, as a plain form post or page.
+"use strict";
+
+// Copy buttons only make sense with JavaScript (dashboard.css shows .js-only under html.js).
+document.documentElement.classList.add("js");
+
+const dialog = () => document.getElementById("dialog");
+let toastTimer = null;
+let opener = { id: "", neighbour: "" };
+let focusAfterClose = null;
+
+function announce(message) {
+  const toast = document.getElementById("dashboard-toast");
+  if (!toast || !message) return;
+  toast.textContent = message;
+  toast.classList.add("is-visible");
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => toast.classList.remove("is-visible"), 3500);
+}
+
+// Rename: the pencil turns the title into the tile's rename form; Escape puts everything back.
+function startRename(tile) {
+  tile.querySelector(".tile-title").hidden = true;
+  const form = tile.querySelector(".rename-form");
+  form.hidden = false;
+  const input = form.querySelector("input[name=name]");
+  input.focus();
+  input.select();
+}
+
+function cancelRename(tile) {
+  const form = tile.querySelector(".rename-form");
+  const input = form.querySelector("input[name=name]");
+  input.value = form.dataset.original;
+  input.removeAttribute("aria-invalid");
+  input.removeAttribute("aria-describedby");
+  form.querySelector(".field-error")?.remove();
+  form.hidden = true;
+  tile.querySelector(".tile-title").hidden = false;
+  tile.querySelector("[data-rename-toggle]").focus();
+  // Leave the no-JavaScript `?rename=` state, so a reload does not reopen the editor.
+  if (new URLSearchParams(location.search).has("rename")) {
+    history.replaceState(null, "", location.pathname);
+  }
+}
+
+async function copyLink(button) {
+  const input = document.getElementById(button.dataset.copy);
+  try {
+    await navigator.clipboard.writeText(input.value);
+  } catch {
+    input.focus();
+    input.select();
+    announce("Press Ctrl+C to copy the selected link");
+    return;
+  }
+  const text = button.querySelector(".copy-text");
+  text.textContent = "Copied";
+  button.classList.add("is-done");
+  setTimeout(() => {
+    text.textContent = "Copy";
+    button.classList.remove("is-done");
+  }, 2000);
+  announce(button.dataset.copied);
+}
+
+document.addEventListener("click", (event) => {
+  const target = event.target instanceof Element ? event.target : null;
+  if (!target) return;
+  const toggle = target.closest("[data-rename-toggle]");
+  if (toggle) {
+    event.preventDefault();
+    startRename(toggle.closest(".tile"));
+    return;
+  }
+  const cancel = target.closest("[data-rename-cancel]");
+  if (cancel) {
+    event.preventDefault();
+    cancelRename(cancel.closest(".tile"));
+    return;
+  }
+  const copy = target.closest("[data-copy]");
+  if (copy) {
+    copyLink(copy);
+    return;
+  }
+  const close = target.closest("[data-dialog-close]");
+  if (close && close.closest("dialog")) {
+    event.preventDefault();
+    close.closest("dialog").close();
+    return;
+  }
+  // Remember who opened a dialog, and the tile beside it in case this one is deleted.
+  const dialogOpener = target.closest("[aria-haspopup=dialog]");
+  if (dialogOpener) {
+    const item = dialogOpener.closest("li");
+    const beside = item?.nextElementSibling || item?.previousElementSibling;
+    opener = { id: dialogOpener.id, neighbour: beside?.querySelector(".tile")?.id || "" };
+  }
+});
+
+document.addEventListener("keydown", (event) => {
+  const input = event.target instanceof Element ? event.target.closest(".rename-form input") : null;
+  if (input && event.key === "Escape") {
+    event.preventDefault();
+    cancelRename(input.closest(".tile"));
+  }
+});
+
+// A dialog's content arrived: open it modally and move focus to its first control, or to the
+// field with an error when the server sent the form back.
+document.addEventListener("htmx:afterSettle", (event) => {
+  const box = dialog();
+  if (!box || event.detail.target !== box || !box.firstElementChild) return;
+  if (!box.open) box.showModal();
+  const first = box.querySelector(
+    "[aria-invalid=true], input:not([type=hidden]), select, textarea, button, a[href]",
+  );
+  first?.focus();
+  // A proposed name is selected, so typing replaces it and arrow keys keep it.
+  if (first instanceof HTMLInputElement && first.type === "text") first.select();
+});
+
+// The server finished a dialog's action (HX-Trigger-After-Settle: dialog-done).
+document.addEventListener("dialog-done", (event) => {
+  const { message, focus } = event.detail;
+  focusAfterClose = focus || opener.neighbour || "id_name";
+  announce(message);
+  dialog()?.close();
+});
+
+document.addEventListener("DOMContentLoaded", () => {
+  const box = dialog();
+  if (!box) return;
+  // Escape (the dialog's cancel), Cancel and a finished action all end here: back to the opener.
+  box.addEventListener("close", () => {
+    box.replaceChildren();
+    const id = focusAfterClose || opener.id;
+    focusAfterClose = null;
+    document.getElementById(id)?.focus();
+  });
+});

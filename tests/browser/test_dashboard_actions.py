@@ -1,0 +1,399 @@
+"""The dashboard's room actions in Chromium: in place with JavaScript, plain pages without."""
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from accounts.models import User
+from rooms.models import JoinRequest, Room
+from tests.browser.conftest import SCREENSHOTS, screenshot
+from tests.conftest import PASSWORD
+from tests.live import ROOT
+
+AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture
+def rooms(alice: User) -> list[Room]:
+    """Three rooms, most recently used first, one with guests waiting."""
+    retro = Room.create(alice, name="Retro", theme="lavender", locked=False)
+    design = Room.create(alice, name="Design review", theme="sunset")
+    standup = Room.create(alice, name="Standup", theme="ocean")
+    for n in range(2):
+        JoinRequest.objects.create(room=standup, guest_id=f"g{n}", display_name=f"Guest {n}")
+    return [standup, design, retro]
+
+
+@pytest.fixture
+def signed_in(new_context, alice):
+    """A page of a fresh browser in which alice has logged in, on the dashboard."""
+
+    def open_page(**options) -> Page:
+        page = new_context(**options).new_page()
+        page.goto("/accounts/login/")
+        page.get_by_label("Email").fill(alice.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("heading", name="Your rooms")).to_be_visible()
+        return page
+
+    return open_page
+
+
+def tile_of(page: Page, room: Room):
+    return page.locator(f"#room-{room.code}")
+
+
+def test_rename_with_enter_escape_and_errors_in_place(signed_in, rooms):
+    standup = rooms[0]
+    page = signed_in()
+    tile = tile_of(page, standup)
+    pencil = tile.get_by_role("button", name="Rename")
+    name = tile.get_by_role("textbox", name="New name")
+
+    pencil.click()
+    expect(name).to_be_focused()
+    expect(name).to_have_value("Standup")
+    name.fill("  Daily standup ")
+    name.press("Enter")
+    expect(tile.get_by_role("heading")).to_have_text("Daily standup")
+    expect(pencil).to_be_focused()
+
+    pencil.click()
+    name.fill("Not this")
+    name.press("Escape")
+    expect(name).to_be_hidden()
+    expect(tile.get_by_role("heading")).to_have_text("Daily standup")
+    expect(pencil).to_be_focused()
+
+    pencil.click()
+    name.fill("   ")
+    name.press("Enter")
+    expect(tile.get_by_text("Give the room a name.")).to_be_visible()
+    expect(name).to_be_focused()
+    expect(name).to_have_attribute("aria-invalid", "true")
+    name.fill("x" * 81)
+    name.press("Enter")
+    expect(tile.get_by_text("Keep the name to 80 characters or fewer.")).to_be_visible()
+    name.fill("Daily standup")
+    name.press("Enter")
+    expect(tile.get_by_text("That is already the room's name.")).to_be_visible()
+    screenshot(page, "dashboard-rename-error")
+    name.press("Escape")
+    expect(tile.get_by_text("That is already the room's name.")).to_have_count(0)
+    expect(pencil).to_be_focused()
+
+    pencil.click()
+    expect(name).to_have_value("Daily standup")
+    name.fill("<b>Bold</b> & co")
+    name.press("Enter")
+    expect(tile.get_by_role("heading")).to_have_text("<b>Bold</b> & co")
+
+    standup.refresh_from_db()
+    assert standup.name == "<b>Bold</b> & co"
+    assert standup.participant_path.startswith("/r/standup/")
+
+
+def test_the_privacy_switch_flips_in_place(signed_in, rooms):
+    standup = rooms[0]
+    page = signed_in()
+    page.evaluate("window.notReloaded = true")
+    switch = tile_of(page, standup).get_by_role("switch", name="Privacy")
+    expect(switch).to_have_attribute("aria-checked", "true")
+    expect(switch).to_contain_text("Locked")
+    switch.click()
+    expect(switch).to_have_attribute("aria-checked", "false")
+    expect(switch).to_contain_text("Unlocked")
+    expect(switch).to_be_focused()
+    expect(tile_of(page, standup).get_by_text("2 waiting")).to_be_visible()
+    standup.refresh_from_db()
+    assert standup.locked is False
+    switch.press("Space")
+    expect(switch).to_have_attribute("aria-checked", "true")
+    standup.refresh_from_db()
+    assert standup.locked is True
+    assert page.evaluate("window.notReloaded") is True
+
+
+def test_copy_puts_the_absolute_links_on_the_clipboard(signed_in, rooms, server):
+    standup = rooms[0]
+    # The server's SITE_URL is its own address (tests/live.py), unlike this process's.
+    participant_url = server.url + standup.participant_path
+    host_url = server.url + standup.host_path
+    page = signed_in(permissions=["clipboard-read", "clipboard-write"])
+    tile = tile_of(page, standup)
+    expect(tile.get_by_role("textbox", name="Participant link")).to_have_value(participant_url)
+    expect(tile.get_by_role("textbox", name="Host link")).to_have_value(host_url)
+
+    tile.get_by_role("button", name="Copy participant link").click()
+    expect(page.get_by_role("status").filter(has_text="Copied participant link")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == participant_url
+
+    tile.get_by_role("button", name="Copy host link").click()
+    expect(page.get_by_role("status").filter(has_text="Copied host link")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == host_url
+    screenshot(page, "dashboard-copied")
+
+
+def test_generate_new_links_asks_first_and_the_old_links_404(signed_in, rooms, server):
+    standup = rooms[0]
+    old_participant, old_host = standup.participant_path, standup.host_path
+    page = signed_in()
+    tile = tile_of(page, standup)
+    opener = tile.get_by_role("link", name="Generate new links")
+
+    opener.click()
+    dialog = page.get_by_role("dialog", name="Generate new links for “Standup”?")
+    expect(dialog).to_be_visible()
+    screenshot(page, "dialog-regenerate")
+    dialog.get_by_role("link", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    expect(opener).to_be_focused()
+    standup.refresh_from_db()
+    assert standup.participant_path == old_participant
+
+    opener.click()
+    page.get_by_role("dialog").get_by_role("button", name="Generate new links").click()
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(page.get_by_role("status").filter(has_text="old links no longer work")).to_be_visible()
+    standup.refresh_from_db()
+    assert standup.participant_path != old_participant
+    expect(tile.get_by_role("textbox", name="Participant link")).to_have_value(
+        server.url + standup.participant_path
+    )
+    expect(tile.get_by_role("textbox", name="Host link")).to_have_value(
+        server.url + standup.host_path
+    )
+    expect(opener).to_be_focused()
+
+    for old in (old_participant, old_host):
+        assert page.goto(old).status == 404
+    assert page.goto(standup.participant_path).status == 200
+    assert page.goto(standup.host_path).status == 200
+
+
+def test_duplicate_with_chosen_settings_shows_the_new_tile_without_reload(signed_in, rooms):
+    design = rooms[1]
+    Room.objects.filter(pk=design.pk).update(lobby_title="Crit time", button_color="#aa3300")
+    page = signed_in()
+    page.evaluate("window.notReloaded = true")
+    tile_of(page, design).get_by_role("link", name="Duplicate").click()
+    dialog = page.get_by_role("dialog", name="Duplicate “Design review”")
+    expect(dialog).to_be_visible()
+    name = dialog.get_by_role("textbox", name="New name")
+    expect(name).to_be_focused()
+    expect(name).to_have_value("Design review (copy)")
+    for label in ("Theme and branding", "Lobby", "Privacy"):
+        expect(dialog.get_by_role("checkbox", name=label)).to_be_checked()
+    screenshot(page, "dialog-duplicate")
+
+    name.fill("")
+    dialog.get_by_role("button", name="Duplicate room").click()
+    expect(dialog.get_by_text("Give the room a name.")).to_be_visible()
+    expect(dialog.get_by_role("textbox", name="New name")).to_be_focused()
+
+    dialog.get_by_role("textbox", name="New name").fill("Design review, team B")
+    dialog.get_by_role("checkbox", name="Lobby").uncheck()
+    dialog.get_by_role("button", name="Duplicate room").click()
+    expect(page.get_by_role("dialog")).to_be_hidden()
+
+    copy = Room.objects.get(name="Design review, team B")
+    new_tile = tile_of(page, copy)
+    expect(new_tile).to_be_visible()
+    expect(new_tile).to_be_focused()
+    created = page.get_by_role("status").filter(has_text="Created “Design review, team B”.")
+    expect(created).to_be_visible()
+    assert page.evaluate("window.notReloaded") is True
+    assert (copy.theme, copy.button_color, copy.lobby_title, copy.locked) == (
+        "sunset",
+        "#aa3300",
+        "",
+        True,
+    )
+    assert copy.participant_secret != design.participant_secret
+    expect(page.locator(".tile")).to_have_count(4)
+
+
+def test_delete_dialog_cancel_then_confirm(signed_in, rooms):
+    standup, design, _ = rooms
+    page = signed_in()
+    opener = tile_of(page, design).get_by_role("link", name="Delete")
+    opener.click()
+    dialog = page.get_by_role("dialog", name="Delete “Design review”?")
+    expect(dialog).to_contain_text("permanent and irreversible")
+    expect(dialog.get_by_role("link", name="Cancel")).to_be_focused()
+    screenshot(page, "dialog-delete")
+    dialog.get_by_role("link", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    expect(opener).to_be_focused()
+    assert Room.objects.filter(pk=design.pk).exists()
+
+    opener.click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete room").click()
+    expect(tile_of(page, design)).to_have_count(0)
+    expect(page.get_by_role("status").filter(has_text="Deleted “Design review”.")).to_be_visible()
+    expect(page.locator(".tile")).to_have_count(2)
+    assert not Room.objects.filter(pk=design.pk).exists()
+    assert Room.objects.filter(pk=standup.pk).exists()
+
+
+def test_dialogs_work_with_the_keyboard_alone(signed_in, rooms):
+    standup, design, retro = rooms
+    page = signed_in()
+    delete = tile_of(page, design).get_by_role("link", name="Delete")
+
+    delete.focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("link", name="Cancel")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(delete).to_be_focused()
+
+    page.keyboard.press("Enter")
+    expect(dialog.get_by_role("link", name="Cancel")).to_be_focused()
+    page.keyboard.press("Enter")  # Cancel
+    expect(dialog).to_be_hidden()
+    expect(delete).to_be_focused()
+
+    page.keyboard.press("Enter")
+    expect(dialog.get_by_role("link", name="Cancel")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(dialog.get_by_role("button", name="Delete room")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(tile_of(page, design)).to_have_count(0)
+    # Focus lands on the tile that took its place.
+    expect(tile_of(page, retro)).to_be_focused()
+
+    duplicate = tile_of(page, standup).get_by_role("link", name="Duplicate")
+    duplicate.focus()
+    page.keyboard.press("Enter")
+    expect(dialog.get_by_role("textbox", name="New name")).to_be_focused()
+    page.keyboard.type("Standup, team B")  # The proposed name is selected: typing replaces it.
+    page.keyboard.press("Tab")
+    expect(dialog.get_by_role("checkbox", name="Theme and branding")).to_be_focused()
+    page.keyboard.press("Space")
+    expect(dialog.get_by_role("checkbox", name="Theme and branding")).not_to_be_checked()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")  # In the name field: submits.
+    expect(dialog).to_be_hidden()
+    copy = Room.objects.get(name="Standup, team B")
+    expect(tile_of(page, copy)).to_be_focused()
+    assert copy.theme == "ocean"
+
+    pencil = tile_of(page, retro).get_by_role("button", name="Rename")
+    pencil.focus()
+    page.keyboard.press("Enter")
+    expect(tile_of(page, retro).get_by_role("textbox", name="New name")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(pencil).to_be_focused()
+
+
+def test_rename_without_javascript(signed_in, rooms, server):
+    standup = rooms[0]
+    page = signed_in(java_script_enabled=False)
+    tile = tile_of(page, standup)
+    # The links are there to select; Copy needs JavaScript, so it is not offered.
+    expect(tile.get_by_role("button", name="Copy participant link")).to_be_hidden()
+    expect(tile.get_by_role("textbox", name="Participant link")).to_have_value(
+        server.url + standup.participant_path
+    )
+    tile.get_by_role("button", name="Rename").click()
+    expect(page).to_have_url(re.compile(rf"\?rename={standup.code}"))
+    name = tile.get_by_role("textbox", name="New name")
+    expect(name).to_be_visible()
+    screenshot(page, "nojs-rename")
+
+    name.fill("")
+    tile.get_by_role("button", name="Save name").click()
+    expect(tile.get_by_text("Give the room a name.")).to_be_visible()
+
+    tile.get_by_role("textbox", name="New name").fill("Morning sync")
+    tile.get_by_role("button", name="Save name").click()
+    expect(page.get_by_text("Renamed to “Morning sync”.")).to_be_visible()
+    expect(tile.get_by_role("heading")).to_have_text("Morning sync")
+    standup.refresh_from_db()
+    assert standup.name == "Morning sync"
+
+
+def test_privacy_without_javascript(signed_in, rooms):
+    standup = rooms[0]
+    page = signed_in(java_script_enabled=False)
+    switch = tile_of(page, standup).get_by_role("switch", name="Privacy")
+    switch.click()
+    expect(tile_of(page, standup).get_by_role("switch", name="Privacy")).to_have_attribute(
+        "aria-checked", "false"
+    )
+    standup.refresh_from_db()
+    assert standup.locked is False
+
+
+def test_delete_without_javascript(signed_in, rooms):
+    design = rooms[1]
+    page = signed_in(java_script_enabled=False)
+    tile_of(page, design).get_by_role("link", name="Delete").click()
+    expect(page).to_have_url(re.compile(rf"/rooms/{design.code}/delete/$"))
+    expect(page.get_by_text("permanent and irreversible")).to_be_visible()
+    screenshot(page, "nojs-delete")
+    page.get_by_role("link", name="Cancel").click()
+    expect(tile_of(page, design)).to_be_visible()
+
+    tile_of(page, design).get_by_role("link", name="Delete").click()
+    page.get_by_role("button", name="Delete room").click()
+    expect(page.get_by_text("Deleted “Design review”.")).to_be_visible()
+    expect(tile_of(page, design)).to_have_count(0)
+    assert not Room.objects.filter(pk=design.pk).exists()
+
+
+def axe_violations(page: Page) -> list[dict]:
+    if not AXE.exists():
+        pytest.fail(f"axe-core is missing at {AXE}: run bin/fetch-axe (npm install) first.")
+    page.add_script_tag(content=AXE.read_text())
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+        for v in results["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def test_the_dashboard_and_its_dialogs_have_no_serious_axe_violations(signed_in, rooms):
+    # axe is injected as an inline script, which the app's CSP rightly blocks: this test only.
+    page = signed_in(bypass_csp=True)
+    design = rooms[1]
+    assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=1)
+    for action in ("Duplicate", "Delete"):
+        tile_of(page, design).get_by_role("link", name=action).click()
+        expect(page.get_by_role("dialog")).to_be_visible()
+        violations = axe_violations(page)
+        assert violations == [], json.dumps(violations, indent=1)
+        page.keyboard.press("Escape")
+        expect(page.get_by_role("dialog")).to_be_hidden()
+    tile_of(page, design).get_by_role("button", name="Rename").click()
+    tile_of(page, design).get_by_role("textbox", name="New name").fill("")
+    tile_of(page, design).get_by_role("textbox", name="New name").press("Enter")
+    expect(tile_of(page, design).get_by_text("Give the room a name.")).to_be_visible()
+    violations = axe_violations(page)
+    assert violations == [], json.dumps(violations, indent=1)
+
+
+@pytest.mark.parametrize("width", [1280, 390, 360])
+def test_screenshots_of_the_dashboard_and_dialogs(signed_in, rooms, width: int):
+    page = signed_in(viewport={"width": width, "height": 900})
+    screenshot(page, f"dashboard-{width}")
+    no_overflow = "document.documentElement.scrollWidth <= window.innerWidth"
+    assert page.evaluate(no_overflow), "the dashboard scrolls sideways"
+    design = rooms[1]
+    for action, name in [
+        ("Duplicate", "duplicate"),
+        ("Delete", "delete"),
+        ("Generate new links", "regenerate"),
+    ]:
+        tile_of(page, design).get_by_role("link", name=action).click()
+        expect(page.get_by_role("dialog")).to_be_visible()
+        # The viewport, not the full page: the modal sits in the middle of what a person sees.
+        page.screenshot(path=SCREENSHOTS / f"dialog-{name}-{width}.png")
+        page.keyboard.press("Escape")
+        expect(page.get_by_role("dialog")).to_be_hidden()
