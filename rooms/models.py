@@ -96,12 +96,7 @@ def copy_upload(upload: FieldFile) -> str:
             content = source.read()
     except FileNotFoundError:
         return ""  # A file lost from storage is not worth failing a duplicate for.
-    return upload.storage.save(upload_to(None, upload.name), ContentFile(content))
-
-
-def delete_uploads(storage: object, names: list[str]) -> None:
-    for name in names:
-        storage.delete(name)
+    return default_storage.save(upload_to(None, upload.name), ContentFile(content))
 
 
 class RoomQuerySet(models.QuerySet):
@@ -251,7 +246,6 @@ class Room(models.Model):
             return bool(value or getattr(self, name))
         return getattr(self, name) != value
 
-    UPLOADS: ClassVar = ("background", "logo", "lobby_image")
     THEME_AND_BRANDING: ClassVar = ("theme", "button_color")
     LOBBY: ClassVar = ("lobby_title", "lobby_message", "lobby_layout", "lobby_links")
 
@@ -285,13 +279,10 @@ class Room(models.Model):
     @transaction.atomic
     def delete_with_files(self, *, by: User) -> None:
         """Delete the room for good; its uploads go once the deletion is committed."""
-        uploads = [getattr(self, field) for field in self.UPLOADS]
-        names = [upload.name for upload in uploads if upload]
+        names = [getattr(self, field).name for field in IMAGE_FIELDS if getattr(self, field)]
         Activity.record(self, Activity.Kind.DELETED, by=by)  # Keeps room_name; room becomes NULL.
         self.delete()
-        if names:
-            storage = uploads[0].storage
-            transaction.on_commit(lambda: delete_uploads(storage, names))
+        transaction.on_commit(lambda: delete_stored_files(names))
 
     def duplicate(
         self, name: str, *, theme_and_branding: bool, lobby: bool, privacy: bool, by: User
@@ -314,7 +305,7 @@ class Room(models.Model):
                     room, Activity.Kind.DUPLICATED, by=by, detail=f"Copy of {self.name}"
                 )
         except BaseException:
-            delete_uploads(self.background.storage, [name for name in copies.values() if name])
+            delete_stored_files([name for name in copies.values() if name])
             raise
         return room
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from rooms.models import Activity, Room
+from rooms.models import IMAGE_FIELDS, Activity, Room
 from tests.rooms.images import give_images
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -58,7 +58,7 @@ def test_it_copies_everything_chosen_with_new_links(client, alice, dressed_room,
     assert copy.lobby_links == dressed_room.lobby_links
     assert copy.participant_secret != dressed_room.participant_secret
     assert copy.host_secret != dressed_room.host_secret
-    for field in Room.UPLOADS:
+    for field in IMAGE_FIELDS:
         original, copied = getattr(dressed_room, field), getattr(copy, field)
         assert copied.name != original.name
         assert (media / copied.name).read_bytes() == (media / original.name).read_bytes()
@@ -73,7 +73,7 @@ def test_deleting_the_original_leaves_the_copys_files(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/rooms/{dressed_room.code}/delete/")
     assert not (media / dressed_room.background.name).exists()
-    for field in Room.UPLOADS:
+    for field in IMAGE_FIELDS:
         assert (media / getattr(copy, field).name).exists()
 
 
