@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from PIL import Image, UnidentifiedImageError
 
-from .models import NAME_MAX_LENGTH, THEME_CHOICES, Room
+from .models import CUSTOMIZABLE, IMAGE_FIELDS, NAME_MAX_LENGTH, THEME_CHOICES, Room
 
 
 class RoomNameField(forms.CharField):
@@ -213,17 +213,7 @@ class CustomizeForm(forms.Form):
     def changes(self) -> dict[str, object]:
         """The fields to apply: an image is replaced by an upload, cleared by Remove, else kept."""
         data = self.cleaned_data
-        changes = {
-            name: data[name]
-            for name in (
-                "theme",
-                "button_color",
-                "lobby_title",
-                "lobby_message",
-                "lobby_layout",
-                "lobby_links",
-            )
-        }
+        changes = {name: data[name] for name in CUSTOMIZABLE - set(IMAGE_FIELDS)}
         for image in IMAGE_LIMITS:
             if data[image]:
                 changes[image] = data[image]

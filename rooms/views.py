@@ -134,8 +134,14 @@ def render_dialog(
     return render(request, template, context, status=status)
 
 
-def dialog_done(request: HttpRequest, message: str, focus: str) -> HttpResponse:
-    """Empties the dialog, swaps in the new room list, then dashboard.js closes and refocuses."""
+def dialog_done(request: HtmxHttpRequest, message: str, focus: str) -> HttpResponse:
+    """After a dialog's action: back to the dashboard with the message.
+
+    With htmx: empties the dialog, swaps in the new room list, then dashboard.js closes it,
+    says the message and moves focus to `focus`."""
+    if not request.htmx:
+        messages.success(request, message)
+        return redirect("rooms:dashboard")
     rooms = Room.objects.for_dashboard(request.user)
     response = render_partials(request, ["room-list"], {"rooms": rooms, "oob": True})
     return trigger_client_event(
@@ -184,10 +190,7 @@ def regenerate_links(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
         return render_dialog(request, "rooms/regenerate_dialog.html", {"room": room})
     room.regenerate_links(by=request.user)
     message = f"New links for “{room.name}”. The old links no longer work."
-    if request.htmx:
-        return dialog_done(request, message, focus=f"regenerate-{room.code}")
-    messages.success(request, message)
-    return redirect("rooms:dashboard")
+    return dialog_done(request, message, focus=f"regenerate-{room.code}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -203,10 +206,7 @@ def duplicate_room(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
         return render_dialog(request, "rooms/duplicate_dialog.html", context, status=400)
     copy = room.duplicate(**form.cleaned_data, by=request.user)
     message = f"Created “{copy.name}”."
-    if request.htmx:
-        return dialog_done(request, message, focus=f"room-{copy.code}")
-    messages.success(request, message)
-    return redirect("rooms:dashboard")
+    return dialog_done(request, message, focus=f"room-{copy.code}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -217,8 +217,5 @@ def delete_room(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
         return render_dialog(request, "rooms/delete_dialog.html", {"room": room})
     room.delete_with_files(by=request.user)
     message = f"Deleted “{room.name}”."
-    if request.htmx:
-        # dashboard.js focuses the neighbouring tile, which it noted when the dialog opened.
-        return dialog_done(request, message, focus="")
-    messages.success(request, message)
-    return redirect("rooms:dashboard")
+    # dashboard.js focuses the neighbouring tile, which it noted when the dialog opened.
+    return dialog_done(request, message, focus="")
