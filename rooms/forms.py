@@ -213,7 +213,7 @@ class CustomizeForm(forms.Form):
     def changes(self) -> dict[str, object]:
         """The fields to apply: an image is replaced by an upload, cleared by Remove, else kept."""
         data = self.cleaned_data
-        changes = {name: data[name] for name in CUSTOMIZABLE - set(IMAGE_FIELDS)}
+        changes = {name: data[name] for name in CUSTOMIZABLE if name not in IMAGE_FIELDS}
         for image in IMAGE_LIMITS:
             if data[image]:
                 changes[image] = data[image]

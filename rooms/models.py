@@ -44,7 +44,7 @@ THEMES: dict[str, Theme] = {
 THEME_CHOICES = [(key, theme.label) for key, theme in THEMES.items()]
 IMAGE_FIELDS = ("background", "logo", "lobby_image")
 LOBBY_LINKS_MAX = 5
-CUSTOMIZABLE = {
+CUSTOMIZABLE = (
     "theme",
     "button_color",
     "lobby_title",
@@ -52,7 +52,7 @@ CUSTOMIZABLE = {
     "lobby_layout",
     "lobby_links",
     *IMAGE_FIELDS,
-}
+)
 
 
 def new_secret() -> str:
@@ -210,7 +210,7 @@ class Room(models.Model):
         written before the row; if anything fails they are removed again, so a refused change
         leaves neither the room nor the media folder different.
         """
-        unknown = set(changes) - CUSTOMIZABLE
+        unknown = set(changes) - set(CUSTOMIZABLE)
         if unknown:
             raise TypeError(f"Not customizable: {', '.join(sorted(unknown))}")
         if len(changes.get("lobby_links", [])) > LOBBY_LINKS_MAX:

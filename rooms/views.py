@@ -18,6 +18,8 @@ from . import limits
 from .forms import CustomizeForm, DuplicateForm, NewRoomForm, PrivacyForm, RenameForm, copy_name
 from .models import THEMES, Room, digest
 
+DASHBOARD_PAGE_SIZE = 24
+
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
@@ -38,11 +40,29 @@ def rename_code(request: HttpRequest) -> UUID | None:
         return None
 
 
+def dashboard_rooms(request: HttpRequest, page: int = 1) -> dict:
+    """One page of the owner's tiles, most recently used first, and the next page if any.
+
+    One row more than a page tells whether there is a next page without counting them all."""
+    start = (page - 1) * DASHBOARD_PAGE_SIZE
+    rooms = list(Room.objects.for_dashboard(request.user)[start : start + DASHBOARD_PAGE_SIZE + 1])
+    more = len(rooms) > DASHBOARD_PAGE_SIZE
+    return {
+        "rooms": rooms[:DASHBOARD_PAGE_SIZE],
+        "page": page,
+        "next_page": page + 1 if more else None,
+    }
+
+
 @require_safe
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    rooms = Room.objects.for_dashboard(request.user)
-    context = {"rooms": rooms, "form": NewRoomForm(), "renaming": rename_code(request)}
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
+    page = request.GET.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    context = dashboard_rooms(request, page)
+    if request.htmx and page > 1:
+        return render_partials(request, ["room-items", "more-rooms"], {**context, "more_oob": True})
+    context |= {"form": NewRoomForm(), "renaming": rename_code(request)}
     return render(request, "rooms/dashboard.html", context)
 
 
@@ -61,11 +81,11 @@ def create_room(request: HtmxHttpRequest) -> HttpResponse:
         if not request.htmx:
             return redirect("rooms:dashboard")
         form = NewRoomForm()
-    rooms = Room.objects.for_dashboard(request.user)
+    rooms = dashboard_rooms(request)
     if request.htmx:
-        context = {"form": form, "rooms": rooms, "oob": True}
+        context = {"form": form, **rooms, "oob": True}
         return render_partials(request, ["new-room", "room-list"], context)
-    return render(request, "rooms/dashboard.html", {"rooms": rooms, "form": form}, status=400)
+    return render(request, "rooms/dashboard.html", {**rooms, "form": form}, status=400)
 
 
 @require_http_methods(["GET", "POST"])
@@ -142,8 +162,7 @@ def dialog_done(request: HtmxHttpRequest, message: str, focus: str) -> HttpRespo
     if not request.htmx:
         messages.success(request, message)
         return redirect("rooms:dashboard")
-    rooms = Room.objects.for_dashboard(request.user)
-    response = render_partials(request, ["room-list"], {"rooms": rooms, "oob": True})
+    response = render_partials(request, ["room-list"], {**dashboard_rooms(request), "oob": True})
     return trigger_client_event(
         response, "dialog-done", {"message": message, "focus": focus}, after="settle"
     )
@@ -162,8 +181,8 @@ def rename_room(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
         return redirect("rooms:dashboard")
     if request.htmx:
         return render_tile(request, room, renaming=room.code, rename_form=form)
-    rooms = Room.objects.for_dashboard(request.user)
-    context = {"rooms": rooms, "form": NewRoomForm(), "renaming": room.code, "rename_form": form}
+    context = {**dashboard_rooms(request), "form": NewRoomForm()}
+    context |= {"renaming": room.code, "rename_form": form}
     return render(request, "rooms/dashboard.html", context, status=400)
 
 

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from tests.conftest import PASSWORD
 from tests.live import ROOT, LiveServer
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -65,6 +66,22 @@ def new_context(browser: Browser, server: LiveServer):
 @pytest.fixture
 def page(new_context) -> Page:
     return new_context().new_page()
+
+
+@pytest.fixture
+def signed_in(new_context, alice):
+    """A page of a fresh browser in which alice has logged in, on the dashboard."""
+
+    def open_page(**options) -> Page:
+        page = new_context(**options).new_page()
+        page.goto("/accounts/login/")
+        page.get_by_label("Email").fill(alice.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("heading", name="Your rooms")).to_be_visible()
+        return page
+
+    return open_page
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -9,7 +9,6 @@ from playwright.sync_api import Page, expect
 from accounts.models import User
 from rooms.models import JoinRequest, Room
 from tests.browser.conftest import SCREENSHOTS, screenshot
-from tests.conftest import PASSWORD
 from tests.live import ROOT
 
 AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
@@ -24,22 +23,6 @@ def rooms(alice: User) -> list[Room]:
     for n in range(2):
         JoinRequest.objects.create(room=standup, guest_id=f"g{n}", display_name=f"Guest {n}")
     return [standup, design, retro]
-
-
-@pytest.fixture
-def signed_in(new_context, alice):
-    """A page of a fresh browser in which alice has logged in, on the dashboard."""
-
-    def open_page(**options) -> Page:
-        page = new_context(**options).new_page()
-        page.goto("/accounts/login/")
-        page.get_by_label("Email").fill(alice.email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        expect(page.get_by_role("heading", name="Your rooms")).to_be_visible()
-        return page
-
-    return open_page
 
 
 def tile_of(page: Page, room: Room):

@@ -1,0 +1,60 @@
+"""The dashboard shows the most recent rooms a page at a time, so 1,000 rooms stay fast."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from rooms.models import Room
+from rooms.views import DASHBOARD_PAGE_SIZE
+
+
+@pytest.fixture
+def thirty_rooms(alice):
+    now = timezone.now()
+    for n in range(30):
+        room = Room.create(alice, name=f"Room {n:02}")
+        Room.objects.filter(pk=room.pk).update(last_used_at=now - timedelta(minutes=n))
+
+
+def names(response) -> list[str]:
+    return [room.name for room in response.context["rooms"]]
+
+
+def test_the_first_page_holds_the_most_recent_rooms(client, alice, thirty_rooms):
+    client.force_login(alice)
+    response = client.get("/")
+    assert names(response) == [f"Room {n:02}" for n in range(DASHBOARD_PAGE_SIZE)]
+    assert "Show more rooms" in response.content.decode()
+
+
+def test_htmx_appends_the_next_page_and_drops_the_button_at_the_end(client, alice, thirty_rooms):
+    client.force_login(alice)
+    response = client.get("/?page=2", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert names(response) == [f"Room {n:02}" for n in range(DASHBOARD_PAGE_SIZE, 30)]
+    assert "<section" not in html  # only tiles and the out-of-band "more" area
+    assert 'id="more-rooms" class="more-rooms" hx-swap-oob="true"' in html
+    assert "Show more rooms" not in html
+
+
+def test_without_javascript_the_next_page_is_a_page(client, alice, thirty_rooms):
+    client.force_login(alice)
+    response = client.get("/?page=2")
+    html = response.content.decode()
+    assert "New room" in html
+    assert "Most recent rooms" in html
+    assert len(names(response)) == 30 - DASHBOARD_PAGE_SIZE
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "99999999999"])
+def test_a_bad_page_number_shows_the_first_page(client, alice, thirty_rooms, page):
+    client.force_login(alice)
+    response = client.get(f"/?page={page}")
+    assert response.status_code == 200
+    assert names(response)[0] == "Room 00"
+
+
+def test_a_stranger_never_pages_into_alices_rooms(client, charlie, thirty_rooms):
+    client.force_login(charlie)
+    assert names(client.get("/?page=2")) == []
