@@ -36,3 +36,27 @@ class NewRoomForm(forms.Form):
         coerce=lambda value: value == "1",
         initial="1",
     )
+
+
+class JoinForm(forms.Form):
+    display_name = forms.CharField(
+        label="Display name",
+        max_length=50,
+        strip=True,
+        error_messages={
+            "required": "Enter the name others will see.",
+            "max_length": "Keep your name to 50 characters or fewer.",
+        },
+    )
+
+    def clean_display_name(self) -> str:
+        value = self.cleaned_data["display_name"]
+        if any(ord(char) < 32 or ord(char) == 127 for char in value):
+            raise forms.ValidationError("The name cannot contain control characters.")
+        return value
+
+
+class PrivacyForm(forms.Form):
+    locked = forms.TypedChoiceField(
+        choices=[("1", "Locked"), ("0", "Unlocked")], coerce=lambda value: value == "1"
+    )
