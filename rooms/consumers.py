@@ -3,6 +3,9 @@ database, then sends a snapshot; every hint after that re-renders the stored sta
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 
 from . import push, roles
@@ -12,14 +15,20 @@ from .models import JoinRequest, Presence, Room
 REFUSED = 4403  # Not 1006/1011-1013, so htmx's ws extension does not keep retrying.
 GONE = 4404
 PUSH_ONLY = 4400
-# Swapped out of band; "csrf_token" marks no request, the page's hx-headers carry the token.
-STREAM = {"stream": True, "csrf_token": "NOTPROVIDED"}
 
 
 class PushConsumer(AsyncWebsocketConsumer):
     """authorize() names the groups to join (or None to refuse); render() the HTML to push."""
 
     stream_groups: list[str] = []
+
+    @property
+    def stream(self) -> dict:
+        """Context of pushed fragments: swapped out of band; forms carry this browser's token."""
+        cookie = self.scope["cookies"].get(settings.CSRF_COOKIE_NAME)
+        request = HttpRequest()
+        request.META["CSRF_COOKIE"] = cookie
+        return {"stream": True, "csrf_token": get_token(request) if cookie else ""}
 
     async def connect(self) -> None:
         groups = await database_sync_to_async(self.authorize)()
@@ -74,7 +83,7 @@ class OwnerConsumer(PushConsumer):
     def render(self) -> str:
         rooms = Room.objects.for_dashboard(self.owner) if self.tiles else []
         requests = JoinRequest.objects.pending_for_owner(self.owner)
-        context = {**STREAM, "requests": requests, "rooms": rooms}
+        context = {**self.stream, "requests": requests, "rooms": rooms}
         return render_to_string("rooms/notifications.html#owner-snapshot", context)
 
     requests_changed = PushConsumer.refresh
@@ -95,7 +104,7 @@ class HostConsumer(PushConsumer):
         room = Room.objects.filter(pk=self.room.pk).first()
         if room is None or not roles.is_host(self.scope["session"], self.scope["user"], room):
             return None
-        context = {**STREAM, "room": room, "waiting": room.waiting()}
+        context = {**self.stream, "room": room, "waiting": room.waiting()}
         return render_to_string("rooms/room.html#host-panel", context)
 
     requests_changed = room_changed = PushConsumer.refresh
@@ -120,7 +129,7 @@ class GuestConsumer(PushConsumer):
         name = join_request.display_name if join_request else ""
         form = JoinForm(initial={"display_name": name})
         secret = self.scope["url_route"]["kwargs"]["secret"]
-        context = {**STREAM, "room": room, "join_request": join_request, "form": form}
+        context = {**self.stream, "room": room, "join_request": join_request, "form": form}
         return render_to_string("rooms/lobby.html#join-state", {**context, "secret": secret})
 
     request_changed = room_changed = PushConsumer.refresh
@@ -159,7 +168,7 @@ class PresenceConsumer(PushConsumer):
 
     def render(self) -> str:
         people = Presence.objects.filter(room_id=self.room.pk)
-        context = {**STREAM, "people": people, "me": self.channel_name}
+        context = {**self.stream, "people": people, "me": self.channel_name}
         return render_to_string("rooms/room.html#presence-list", context)
 
     presence_changed = PushConsumer.refresh
