@@ -104,8 +104,10 @@ def test_allow_all_lets_every_waiting_guest_in(new_context, alice, alices_room):
     area.get_by_role("button", name="Allow all").click()
     expect_in_room(dana, alices_room, "Dana")
     expect_in_room(erin, alices_room, "Erin")
-    # Presence is live: each sees the other arrive.
+    # Presence is live: each sees the other arrive, and closing the tab counts as leaving.
     expect(dana.locator("#presence-list")).to_contain_text("Erin")
+    erin.close()
+    expect(dana.locator("#presence-list")).not_to_contain_text("Erin", timeout=5_000)
 
 
 def test_the_owner_unlocks_from_inside_and_the_waiting_enter(new_context, alice, alices_room):
