@@ -289,3 +289,21 @@ class DuplicateForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("auto_id", "duplicate-%s")
         super().__init__(*args, **kwargs)
+
+
+class JoinForm(forms.Form):
+    display_name = forms.CharField(
+        label="Display name",
+        max_length=50,
+        strip=True,
+        error_messages={
+            "required": "Enter the name others will see.",
+            "max_length": "Keep your name to 50 characters or fewer.",
+        },
+    )
+
+    def clean_display_name(self) -> str:
+        value = self.cleaned_data["display_name"]
+        if any(ord(char) < 32 or ord(char) == 127 for char in value):
+            raise forms.ValidationError("The name cannot contain control characters.")
+        return value

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
@@ -13,15 +14,20 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
+from django.db.models.signals import post_delete, post_init, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+
+from . import push
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 NAME_MAX_LENGTH = 80
 SECRET_BYTES = 32  # 256 bits from `secrets`, well above the 128 the design asks for.
+ASK_AGAIN_AFTER = timedelta(seconds=10)
 
 
 @dataclass(frozen=True)
@@ -258,16 +264,6 @@ class Room(models.Model):
         Activity.record(self, Activity.Kind.RENAMED, by=by, detail=f"{old} → {name}")
 
     @transaction.atomic
-    def set_locked(self, locked: bool, *, by: User | None, by_name: str = "") -> bool:
-        """Lock or unlock; posting the desired state makes a repeated or racing click harmless."""
-        changed = Room.objects.filter(pk=self.pk).exclude(locked=locked).update(locked=locked)
-        self.locked = locked
-        if changed:
-            detail = "Locked" if locked else "Unlocked"
-            Activity.record(self, Activity.Kind.PRIVACY, by=by, by_name=by_name, detail=detail)
-        return bool(changed)
-
-    @transaction.atomic
     def regenerate_links(self, *, by: User) -> None:
         """Replace both secrets, so whoever holds an old link (host or guest) is locked out."""
         self.set_new_secrets()
@@ -309,6 +305,72 @@ class Room(models.Model):
             raise
         return room
 
+    def room_path(self, secret: str) -> str:
+        return reverse("rooms:room", args=[self.slug, secret])
+
+    @property
+    def host_room_path(self) -> str:
+        return self.room_path(self.host_secret)
+
+    def waiting(self) -> models.QuerySet[JoinRequest]:
+        return self.join_requests.filter(status=JoinRequest.Status.PENDING)
+
+    def mark_used(self) -> None:
+        """Someone entered: the dashboard lists the most recently used rooms first."""
+        self.last_used_at = timezone.now()
+        Room.objects.filter(pk=self.pk).update(last_used_at=self.last_used_at)
+
+    def set_locked(self, locked: bool, *, by: User | None = None, by_name: str = "") -> bool:
+        """Lock or unlock the room; unlocking lets in everyone waiting, as the design promises.
+
+        Returns whether anything changed (a second click on the same state changes nothing).
+        """
+        with transaction.atomic():
+            room = Room.objects.select_for_update().get(pk=self.pk)
+            self.locked = locked
+            if room.locked == locked:
+                return False
+            Room.objects.filter(pk=self.pk).update(locked=locked)
+            detail = "Locked" if locked else "Unlocked"
+            Activity.record(self, Activity.Kind.PRIVACY, by=by, by_name=by_name, detail=detail)
+            if not locked:
+                self._allow_pending(by=by, by_name=by_name)
+            push.room_changed(self.code)
+        return True
+
+    def allow_all(self, *, by: User | None = None, by_name: str = "") -> int:
+        """Let in everyone waiting at once; returns how many were still waiting to be let in."""
+        with transaction.atomic():
+            return self._allow_pending(by=by, by_name=by_name)
+
+    def _allow_pending(self, *, by: User | None, by_name: str) -> int:
+        # Locked rows: a host deciding on one of them at the same moment waits, then finds it
+        # already decided, so every guest gets exactly one outcome.
+        pending = list(self.waiting().select_for_update())
+        for join_request in pending:
+            join_request.room = self
+            join_request._decide(JoinRequest.Status.ALLOWED, by=by, by_name=by_name)
+        if pending:
+            push.requests_changed(self.code, self.owner_id, [r.guest_id for r in pending])
+        return len(pending)
+
+
+class AskedTooSoon(Exception):
+    """A denied guest asked again within ASK_AGAIN_AFTER of their last ask."""
+
+    def __init__(self, seconds_left: int) -> None:
+        super().__init__(f"Ask again in {seconds_left} seconds.")
+        self.seconds_left = seconds_left
+
+
+class JoinRequestQuerySet(models.QuerySet):
+    def pending_for_owner(self, owner: User) -> JoinRequestQuerySet:
+        return (
+            self.filter(room__owner=owner, status=JoinRequest.Status.PENDING)
+            .select_related("room")
+            .order_by("room__name", "room_id", "asked_at", "id")
+        )
+
 
 class JoinRequest(models.Model):
     """A guest asking to enter a locked room; stored so that it outlives any page or socket."""
@@ -333,6 +395,8 @@ class JoinRequest(models.Model):
     )
     decided_by_name = models.CharField(max_length=50, blank=True)
 
+    objects = JoinRequestQuerySet.as_manager()
+
     class Meta:
         ordering: ClassVar = ["asked_at", "id"]
         constraints: ClassVar = [
@@ -342,6 +406,65 @@ class JoinRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name} → {self.room}"
+
+    @classmethod
+    def ask(cls, room: Room, guest_id: str, display_name: str) -> JoinRequest:
+        """Knock on a locked room: one stored request per guest, so asking twice is one request.
+
+        A denied guest may ask again, but not within ASK_AGAIN_AFTER of their last ask.
+        """
+        with transaction.atomic():
+            join_request, created = cls.objects.select_for_update().get_or_create(
+                room=room, guest_id=guest_id, defaults={"display_name": display_name}
+            )
+            if not created and join_request.status != cls.Status.DENIED:
+                return join_request
+            if not created:
+                wait = join_request.asked_at + ASK_AGAIN_AFTER - timezone.now()
+                if wait > timedelta(0):
+                    raise AskedTooSoon(max(1, round(wait.total_seconds())))
+                join_request.display_name = display_name
+                join_request.status = cls.Status.PENDING
+                join_request.asked_at = timezone.now()
+                join_request.decided_at = join_request.decided_by = None
+                join_request.decided_by_name = ""
+                join_request.save()
+            push.requests_changed(room.code, room.owner_id, [guest_id])
+        return join_request
+
+    def allow(self, *, by: User | None = None, by_name: str = "") -> bool:
+        """Let the guest in; False when someone else decided first (their decision stands)."""
+        return self._decide_once(self.Status.ALLOWED, by=by, by_name=by_name)
+
+    def deny(self, *, by: User | None = None, by_name: str = "") -> bool:
+        """Turn the guest away; they may ask again later. False when someone decided first."""
+        return self._decide_once(self.Status.DENIED, by=by, by_name=by_name)
+
+    def _decide_once(self, status: str, *, by: User | None, by_name: str) -> bool:
+        with transaction.atomic():
+            # The row lock makes a second decider wait, then see the request is no longer pending.
+            locked = JoinRequest.objects.select_for_update().filter(
+                pk=self.pk, status=self.Status.PENDING
+            )
+            join_request = locked.select_related("room").select_for_update(of=("self",)).first()
+            if join_request is None:
+                self.refresh_from_db()
+                return False
+            join_request._decide(status, by=by, by_name=by_name)
+            room = join_request.room
+            push.requests_changed(room.code, room.owner_id, [join_request.guest_id])
+        self.refresh_from_db()
+        return True
+
+    def _decide(self, status: str, *, by: User | None, by_name: str) -> None:
+        """Store a decision on a locked, pending row and log it in the same transaction."""
+        self.status = status
+        self.decided_at = timezone.now()
+        self.decided_by = by
+        self.decided_by_name = (by_name or (by.display_name if by else ""))[:50]
+        self.save(update_fields=["status", "decided_at", "decided_by", "decided_by_name"])
+        kind = Activity.Kind.ALLOWED if status == self.Status.ALLOWED else Activity.Kind.DENIED
+        Activity.record(self.room, kind, by=by, by_name=by_name, detail=self.display_name)
 
 
 class Presence(models.Model):
@@ -415,3 +538,23 @@ class Activity(models.Model):
             actor=by,
             actor_name=by_name or (by.display_name if by else ""),
         )
+
+
+@receiver(post_init, sender=Room)
+def remember_host_digest(sender: type[Room], instance: Room, **kwargs: object) -> None:
+    # Compared after a save: new links must drop host rights that came from the old host link.
+    instance._stored_host_digest = instance.__dict__.get("host_digest")
+
+
+@receiver(post_save, sender=Room)
+def tell_streams_links_changed(sender: type[Room], instance: Room, **kwargs: object) -> None:
+    """However the links were regenerated (a view, the admin, a script), old hosts hear of it."""
+    if not kwargs.get("created") and instance._stored_host_digest != instance.host_digest:
+        push.room_changed(instance.code)
+    instance._stored_host_digest = instance.host_digest
+
+
+@receiver(post_delete, sender=Room)
+def tell_streams_room_deleted(sender: type[Room], instance: Room, **kwargs: object) -> None:
+    """Deleting from the dashboard, the admin or with the owner's account tells everyone in it."""
+    push.room_deleted(instance.code, instance.owner_id)

@@ -1,3 +1,12 @@
-"""WebSocket routes of the rooms app."""
+"""WebSocket routes of the rooms app: push-only streams, one per kind of listener."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from . import consumers
+
+websocket_urlpatterns: list = [
+    path("ws/owner/", consumers.OwnerConsumer.as_asgi()),
+    path("ws/r/<slug:slug>/<str:secret>/host/", consumers.HostConsumer.as_asgi()),
+    path("ws/r/<slug:slug>/<str:secret>/guest/", consumers.GuestConsumer.as_asgi()),
+    path("ws/r/<slug:slug>/<str:secret>/room/", consumers.PresenceConsumer.as_asgi()),
+]

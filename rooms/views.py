@@ -1,22 +1,30 @@
 """Room views: the dashboard and every action on a room, each with its own URL."""
 
-import secrets
 from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_htmx.http import trigger_client_event
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
-from . import limits
-from .forms import CustomizeForm, DuplicateForm, NewRoomForm, PrivacyForm, RenameForm, copy_name
-from .models import THEMES, Room, digest
+from . import limits, roles
+from .forms import (
+    CustomizeForm,
+    DuplicateForm,
+    JoinForm,
+    NewRoomForm,
+    PrivacyForm,
+    RenameForm,
+    copy_name,
+)
+from .models import THEMES, AskedTooSoon, JoinRequest, Room
 
 DASHBOARD_PAGE_SIZE = 24
 
@@ -111,24 +119,169 @@ def room_for_link_or_404(request: HttpRequest, slug: str, secret: str) -> tuple[
     limit, window = settings.LINK_LIMIT
     message = "Too many wrong room links from your address. Wait a few minutes and try again."
     limits.check(request, "link", limit, window, message)
-    room = Room.objects.filter(
-        Q(participant_digest=digest(secret)) | Q(host_digest=digest(secret))
-    ).first()
-    given = secret.encode()
-    is_host = room is not None and secrets.compare_digest(room.host_secret.encode(), given)
-    is_participant = room is not None and secrets.compare_digest(
-        room.participant_secret.encode(), given
-    )
-    if room is None or room.slug != slug or not (is_host or is_participant):
+    found = roles.room_for_link(slug, secret)
+    if found is None:
         limits.spend(request, "link", window)
         raise Http404
-    return room, is_host
+    return found
+
+
+def hosted_room_or_404(request: HttpRequest, code: UUID) -> Room:
+    """A room its owner or a host (by the host link, in this session) may run; others get 404."""
+    room = get_object_or_404(Room, code=code)
+    if not roles.is_host(request.session, request.user, room):
+        raise Http404
+    return room
+
+
+def stream_path(slug: str, secret: str, stream: str) -> str:
+    return "/ws" + reverse("rooms:lobby", args=[slug, secret]) + f"{stream}/"
+
+
+def render_lobby(
+    request: HttpRequest, room: Room, secret: str, form: JoinForm, status: int = 200, **extra
+) -> HttpResponse:
+    context = {
+        "room": room,
+        "secret": secret,
+        "is_host": roles.is_host(request.session, request.user, room),
+        "form": form,
+        "join_request": roles.own_request(request.session, room),
+        "guest_stream": stream_path(room.slug, secret, "guest"),
+        **extra,
+    }
+    template = "rooms/lobby.html#join-state" if request.htmx else "rooms/lobby.html"
+    return render(request, template, context, status=status)
 
 
 @require_safe
 def lobby(request: HttpRequest, slug: str, secret: str) -> HttpResponse:
-    room, is_host = room_for_link_or_404(request, slug, secret)
-    return render(request, "rooms/lobby.html", {"room": room, "is_host": is_host})
+    room, via_host_link = room_for_link_or_404(request, slug, secret)
+    if via_host_link:
+        roles.remember_host_link(request.session, room)
+    join_request = roles.own_request(request.session, room)
+    if join_request and join_request.status == JoinRequest.Status.ALLOWED:
+        return redirect("rooms:room", slug, secret)  # Let in while away: straight in.
+    name = request.user.display_name if request.user.is_authenticated else ""
+    return render_lobby(request, room, secret, JoinForm(initial={"display_name": name}))
+
+
+@require_POST
+def join(request: HtmxHttpRequest, slug: str, secret: str) -> HttpResponse:
+    room, via_host_link = room_for_link_or_404(request, slug, secret)
+    if via_host_link:
+        roles.remember_host_link(request.session, room)
+    form = JoinForm(request.POST)
+    if not form.is_valid():
+        return render_lobby(request, room, secret, form, status=400)
+    name = form.cleaned_data["display_name"]
+    if roles.is_host(request.session, request.user, room) or not room.locked:
+        roles.admit(request.session, room, name)
+        room.mark_used()
+        return navigate(request, room.room_path(secret))
+    try:
+        JoinRequest.ask(room, roles.guest_id(request.session), name)
+    except AskedTooSoon as too_soon:
+        wait = f"Please wait {too_soon.seconds_left} seconds before asking again."
+        return render_lobby(request, room, secret, form, status=429, ask_error=wait)
+    return navigate(request, reverse("rooms:lobby", args=[slug, secret]))
+
+
+def navigate(request: HtmxHttpRequest, url: str) -> HttpResponse:
+    """A whole new page (the room, or the lobby's waiting state with its stream) either way."""
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_safe
+@login_required
+def owner_join(request: HttpRequest, code: UUID) -> HttpResponse:
+    room = owned_room_or_404(request, code)
+    roles.admit(request.session, room, request.user.display_name)
+    room.mark_used()
+    return redirect(room.host_room_path)
+
+
+def room_context(room: Room, member: roles.Member, secret: str) -> dict:
+    return {
+        "room": room,
+        "member": member,
+        "secret": secret,
+        "people": room.presences.all(),
+        "waiting": room.waiting() if member.is_host else [],
+        "presence_stream": stream_path(room.slug, secret, "room"),
+        "host_stream": stream_path(room.slug, secret, "host"),
+    }
+
+
+@require_safe
+def room_page(request: HttpRequest, slug: str, secret: str) -> HttpResponse:
+    room, via_host_link = room_for_link_or_404(request, slug, secret)
+    if via_host_link:
+        roles.remember_host_link(request.session, room)
+    member = roles.member(request.session, request.user, room)
+    if member is None:
+        return redirect("rooms:lobby", slug, secret)
+    return render(request, "rooms/room.html", room_context(room, member, secret))
+
+
+@require_POST
+def leave(request: HttpRequest, slug: str, secret: str) -> HttpResponse:
+    room, _ = room_for_link_or_404(request, slug, secret)
+    roles.leave(request.session, room)
+    messages.info(request, f"You left {room.name}.")
+    return redirect("rooms:lobby", slug, secret)
+
+
+def decider(request: HttpRequest, room: Room) -> dict:
+    """Who decided, for the activity log: the account, or the name an anonymous host gave."""
+    member = roles.member(request.session, request.user, room)
+    user = request.user if request.user.is_authenticated else None
+    return {"by": user, "by_name": member.name if member else "A host"}
+
+
+def after_decision(request: HtmxHttpRequest, room: Room) -> HttpResponse:
+    """The owner's notification area or the host panel, whichever the click came from."""
+    if request.htmx.target == "owner-requests":
+        requests = JoinRequest.objects.pending_for_owner(request.user)
+        return render(request, "rooms/notifications.html#owner-requests", {"requests": requests})
+    if request.htmx:
+        return render(
+            request, "rooms/room.html#host-panel", {"room": room, "waiting": room.waiting()}
+        )
+    back = request.headers.get("referer", "")
+    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return redirect(back)
+    return redirect(room.host_room_path)
+
+
+@require_POST
+def allow_request(request: HtmxHttpRequest, code: UUID, pk: int) -> HttpResponse:
+    room = hosted_room_or_404(request, code)
+    get_object_or_404(room.join_requests, pk=pk).allow(**decider(request, room))
+    return after_decision(request, room)
+
+
+@require_POST
+def deny_request(request: HtmxHttpRequest, code: UUID, pk: int) -> HttpResponse:
+    room = hosted_room_or_404(request, code)
+    get_object_or_404(room.join_requests, pk=pk).deny(**decider(request, room))
+    return after_decision(request, room)
+
+
+@require_POST
+def allow_all(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
+    room = hosted_room_or_404(request, code)
+    room.allow_all(**decider(request, room))
+    return after_decision(request, room)
+
+
+@require_POST
+def host_privacy(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
+    room = hosted_room_or_404(request, code)
+    form = PrivacyForm(request.POST)
+    if form.is_valid():
+        room.set_locked(form.cleaned_data["locked"], **decider(request, room))
+    return after_decision(request, room)
 
 
 @require_safe

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from rooms.models import Room
+from rooms.models import JoinRequest, Room
 
 ROLES = ("anonymous", "stranger", "participant", "host", "owner")
 LOGIN = "login"  # a redirect to the log-in page
@@ -39,6 +39,27 @@ def signed_in_only(outcome: int | str, stranger: int | str | None = None) -> dic
 
 def code(room: Room) -> str:
     return str(room.code)
+
+
+def hosts_only(outcome: int | str) -> dict[str, int | str]:
+    """Owner or host (by the host link, in this session); nobody else learns the room exists."""
+    return {
+        "anonymous": 404,
+        "stranger": 404,
+        "participant": 404,
+        "host": outcome,
+        "owner": outcome,
+    }
+
+
+def waiting_guest(room: Room) -> int:
+    return JoinRequest.objects.get_or_create(
+        room=room, guest_id="matrix-guest", defaults={"display_name": "Gus"}
+    )[0].pk
+
+
+def link(room: Room, action: str = "") -> str:
+    return f"{room.participant_path}{action}"
 
 
 MATRIX: dict[str, Row] = {
@@ -88,6 +109,26 @@ MATRIX: dict[str, Row] = {
     "rooms:delete POST": Row(
         "POST", lambda r: f"/rooms/{code(r)}/delete/", signed_in_only(302, stranger=404)
     ),
+    "rooms:owner_join": Row(
+        "GET", lambda r: f"/rooms/{code(r)}/join/", signed_in_only(302, stranger=404)
+    ),
+    "rooms:allow_request": Row(
+        "POST", lambda r: f"/rooms/{code(r)}/requests/{waiting_guest(r)}/allow/", hosts_only(302)
+    ),
+    "rooms:deny_request": Row(
+        "POST", lambda r: f"/rooms/{code(r)}/requests/{waiting_guest(r)}/deny/", hosts_only(302)
+    ),
+    "rooms:allow_all": Row(
+        "POST", lambda r: f"/rooms/{code(r)}/requests/allow-all/", hosts_only(302)
+    ),
+    "rooms:host_privacy": Row(
+        "POST", lambda r: f"/rooms/{code(r)}/host/privacy/", hosts_only(302), {"locked": "0"}
+    ),
+    # Anyone with the link may ask (the room is locked): they are sent back to wait in the lobby.
+    "rooms:join": Row("POST", lambda r: link(r, "join/"), everyone(302), {"display_name": "Dee"}),
+    # The room page is for those let in: everyone else goes back to the lobby.
+    "rooms:room": Row("GET", lambda r: link(r, "room/"), {**everyone(302), "owner": 200}),
+    "rooms:leave": Row("POST", lambda r: link(r, "leave/"), everyone(302)),
     "rooms:lobby": Row("GET", lambda r: r.participant_path, everyone(200)),
     "accounts:signup": Row(
         "GET", lambda r: "/accounts/signup/", {**everyone(200), "stranger": 302, "owner": 302}

@@ -50,7 +50,7 @@ def test_a_tile_shows_name_last_used_and_join(client, alice, alices_room):
     html = client.get("/").content.decode()
     assert 'id="room-' + str(alices_room.code) in html
     assert "Last used" in html
-    assert f'href="{alices_room.host_path}">Join</a>' in html
+    assert f'href="/rooms/{alices_room.code}/join/">Join</a>' in html
 
 
 def test_a_name_with_html_is_shown_as_text(client, alice):

@@ -52,7 +52,16 @@ def test_htmx_gets_the_tile_with_the_switch_flipped(client, alice, alices_room):
     assert f'role="switch" id="privacy-{alices_room.code}" aria-checked="false"' in html
     assert ">Unlocked</span>" in html
     assert '<input type="hidden" name="locked" value="1">' in html
-    # The waiting badge survives the swap.
+    # Unlocking let the waiting guest in: the badge is there for pushes, hidden at zero.
+    assert 'data-waiting-count="0" hidden' in html
+    assert JoinRequest.objects.get().status == JoinRequest.Status.ALLOWED
+
+
+def test_locking_keeps_the_waiting_badge_in_the_tile(client, alice, alices_room):
+    alices_room.set_locked(False, by=alice)
+    JoinRequest.objects.create(room=alices_room, guest_id="g", display_name="Guest")
+    client.force_login(alice)
+    html = set_privacy(client, alices_room, "1", **HTMX).content.decode()
     assert "1 waiting" in html
 
 
