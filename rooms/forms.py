@@ -258,7 +258,9 @@ class CustomizeForm(forms.Form):
     def changes(self) -> dict[str, object]:
         """The fields to apply: an image is replaced by an upload, cleared by Remove, else kept."""
         data = self.cleaned_data
-        changes = {name: data[name] for name in CUSTOMIZABLE - set(IMAGE_FIELDS)}
+        # In the page's order, not a set's: the activity log lists what changed in this order.
+        texts = [name for name in [*self.fields, "lobby_links"] if name in CUSTOMIZABLE]
+        changes = {name: data[name] for name in texts if name not in IMAGE_FIELDS}
         for image in IMAGE_LIMITS:
             if data[image]:
                 changes[image] = data[image]
