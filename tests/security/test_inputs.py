@@ -633,3 +633,19 @@ def test_a_bad_new_password_from_a_reset_link_is_refused(
     assert response.status_code == 200
     assert escape(message) in response.content.decode()
     assert state() == before
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "https://evil.example.com/",
+        "//evil.example.com/",
+        "/\\evil.example.com/",
+        "javascript:alert(1)",
+    ],
+)
+def test_log_in_never_sends_anyone_off_site(client, alice, next_url):
+    data = {"username": "alice@example.com", "password": PASSWORD, "next": next_url}
+    response = client.post("/accounts/login/", data)
+    assert response.status_code == 302
+    assert response.url == "/"

@@ -7,7 +7,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from rooms.models import Activity, Room, digest
+from rooms.models import IMAGE_FIELDS, Activity, Room, digest
+from tests.rooms.images import give_images
 from tests.test_authorization_matrix import MATRIX, become
 
 STRANGERS = ("anonymous", "stranger", "participant")
@@ -132,3 +133,15 @@ def test_lobby_links_do_not_send_the_secret_as_a_referrer(client, alice, alices_
     response = Client().get(alices_room.participant_path)
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert 'rel="noopener noreferrer"' in response.content.decode()
+
+
+def test_uploaded_files_have_unguessable_names(client, alice, alices_room, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    give_images(alices_room)
+    names = [getattr(alices_room, field).name for field in IMAGE_FIELDS]
+    for name in names:
+        token = name.removeprefix("rooms/").rsplit(".", 1)[0]
+        assert len(token) * 6 >= 128  # secrets.token_urlsafe(16): 128 bits, 6 per character
+        assert alices_room.slug not in name
+        assert str(alices_room.code) not in name
+    assert len(set(names)) == 3
