@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm
 
+from rooms.forms import PlainText
+
 from .models import User
 
 
@@ -14,6 +16,8 @@ class SignupForm(BaseUserCreationForm):
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
+        # The address is shown in the account menu; an e-mail domain may be any script.
+        PlainText("address")(email)
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(
                 "An account with this email already exists. Log in instead."
@@ -24,4 +28,5 @@ class SignupForm(BaseUserCreationForm):
         name = self.cleaned_data["display_name"].strip()
         if not name:
             raise forms.ValidationError("Enter a display name.")
+        PlainText("display name")(name)  # Hosts and the activity log show it to others.
         return name

@@ -1,6 +1,7 @@
 """Room forms: they validate input and nothing else."""
 
 import re
+import unicodedata
 import warnings
 from urllib.parse import urlsplit
 
@@ -11,6 +12,35 @@ from PIL import Image, UnidentifiedImageError
 
 from .models import CUSTOMIZABLE, IMAGE_FIELDS, NAME_MAX_LENGTH, THEME_CHOICES, Room
 
+# Embeddings, overrides and isolates: invisible, yet they reorder what is shown around them,
+# so "Standup<U+202E>gpj.exe" reads as another name ("Trojan Source").
+DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}
+
+
+class PlainText:
+    """Refuses what a reader cannot see in text shown to others: control characters, text
+    direction controls, and text made only of invisible characters (zero-width spaces)."""
+
+    def __init__(self, what: str, *, multiline: bool = False) -> None:
+        self.what = what
+        self.allowed = "\n\t" if multiline else ""
+
+    def __call__(self, value: str) -> None:
+        for char in value:
+            # NUL is refused by every CharField already, with its own message.
+            if char in self.allowed or char == "\x00":
+                continue
+            if unicodedata.category(char) in {"Cc", "Zl", "Zp"}:
+                raise forms.ValidationError(f"The {self.what} cannot contain control characters.")
+            if char in DIRECTION_CONTROLS:
+                raise forms.ValidationError(
+                    f"The {self.what} cannot contain invisible text-direction characters "
+                    "(such as a right-to-left override)."
+                )
+        if value and all(unicodedata.category(char) in INVISIBLE for char in value):
+            raise forms.ValidationError(f"The {self.what} has no visible characters.")
+
 
 class RoomNameField(forms.CharField):
     """1-80 characters after trimming, any script; rendered as text wherever it appears."""
@@ -20,6 +50,7 @@ class RoomNameField(forms.CharField):
         super().__init__(
             max_length=NAME_MAX_LENGTH,
             strip=True,
+            validators=[PlainText("name")],
             error_messages={
                 "required": "Give the room a name.",
                 "max_length": f"Keep the name to {NAME_MAX_LENGTH} characters or fewer.",
@@ -27,21 +58,24 @@ class RoomNameField(forms.CharField):
             **kwargs,
         )
 
-    def clean(self, value: str) -> str:
-        value = super().clean(value)
-        if any(ord(char) < 32 or ord(char) == 127 for char in value):
-            raise forms.ValidationError("The name cannot contain control characters.")
-        return value
+
+CHOOSE_THEME = "Choose one of the themes."
 
 
 class NewRoomForm(forms.Form):
     name = RoomNameField()
-    theme = forms.ChoiceField(label="Theme", choices=THEME_CHOICES, initial="ocean")
+    theme = forms.ChoiceField(
+        label="Theme",
+        choices=THEME_CHOICES,
+        initial="ocean",
+        error_messages={"invalid_choice": CHOOSE_THEME},
+    )
     locked = forms.TypedChoiceField(
         label="Privacy",
         choices=[("1", "Locked: guests ask to join"), ("0", "Unlocked: anyone with the link")],
         coerce=lambda value: value == "1",
         initial="1",
+        error_messages={"invalid_choice": "Choose locked or unlocked."},
     )
 
 
@@ -107,7 +141,12 @@ class PlainTextField(forms.CharField):
 class CustomizeForm(forms.Form):
     """Everything on the Customize page; `changes()` names only what the post asks to change."""
 
-    theme = forms.ChoiceField(label="Theme", choices=THEME_CHOICES, widget=forms.RadioSelect)
+    theme = forms.ChoiceField(
+        label="Theme",
+        choices=THEME_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": CHOOSE_THEME},
+    )
     button_color = forms.CharField(
         label="Button colour",
         required=False,
@@ -124,6 +163,7 @@ class CustomizeForm(forms.Form):
         label="Lobby title",
         required=False,
         max_length=80,
+        validators=[PlainText("title")],
         error_messages={"max_length": "Keep the title to 80 characters or fewer."},
     )
     lobby_message = PlainTextField(
@@ -131,11 +171,15 @@ class CustomizeForm(forms.Form):
         required=False,
         max_length=1000,
         strip=True,
+        validators=[PlainText("message", multiline=True)],
         widget=forms.Textarea,
         error_messages={"max_length": "Keep the message to 1,000 characters or fewer."},
     )
     lobby_layout = forms.ChoiceField(
-        label="Layout", choices=Room.Layout.choices, widget=forms.RadioSelect
+        label="Layout",
+        choices=Room.Layout.choices,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose the simple or the custom layout."},
     )
     lobby_image = forms.FileField(label="Lobby image", required=False)
     remove_lobby_image = forms.BooleanField(label="Remove", required=False)
@@ -147,6 +191,7 @@ class CustomizeForm(forms.Form):
                 label=f"Link {row + 1} label",
                 required=False,
                 max_length=LINK_LABEL_MAX_LENGTH,
+                validators=[PlainText("label")],
                 error_messages={"max_length": "Keep the label to 40 characters or fewer."},
             )
             self.fields[f"link_url_{row}"] = forms.CharField(
@@ -296,14 +341,9 @@ class JoinForm(forms.Form):
         label="Display name",
         max_length=50,
         strip=True,
+        validators=[PlainText("name")],
         error_messages={
             "required": "Enter the name others will see.",
             "max_length": "Keep your name to 50 characters or fewer.",
         },
     )
-
-    def clean_display_name(self) -> str:
-        value = self.cleaned_data["display_name"]
-        if any(ord(char) < 32 or ord(char) == 127 for char in value):
-            raise forms.ValidationError("The name cannot contain control characters.")
-        return value

@@ -169,6 +169,11 @@ class Room(models.Model):
         self.host_secret = new_secret()
         self.host_digest = digest(self.host_secret)
 
+    def lock(self) -> Room:
+        """This room's row as stored, locked until the transaction ends, so changes to one room
+        queue instead of racing; raises Room.DoesNotExist once another request deleted it."""
+        return Room.objects.select_for_update().get(pk=self.pk)
+
     @property
     def theme_palette(self) -> Theme:
         return THEMES.get(self.theme, THEMES["ocean"])
@@ -225,6 +230,7 @@ class Room(models.Model):
         replaced, written = [], []
         try:
             with transaction.atomic():
+                self.lock()  # Saving a room deleted meanwhile would bring it back.
                 for name, value in changes.items():
                     if name not in IMAGE_FIELDS:
                         setattr(self, name, value)
@@ -258,7 +264,7 @@ class Room(models.Model):
     @transaction.atomic
     def rename(self, name: str, *, by: User) -> None:
         """Change the display name only: the links keep the slug the room was created with."""
-        old = self.name
+        old = self.lock().name  # Not this object's: another rename may have committed since.
         self.name = name
         self.save(update_fields=["name"])
         Activity.record(self, Activity.Kind.RENAMED, by=by, detail=f"{old} → {name}")
@@ -266,6 +272,7 @@ class Room(models.Model):
     @transaction.atomic
     def regenerate_links(self, *, by: User) -> None:
         """Replace both secrets, so whoever holds an old link (host or guest) is locked out."""
+        self.lock()
         self.set_new_secrets()
         self.save(
             update_fields=["participant_secret", "participant_digest", "host_secret", "host_digest"]
@@ -274,31 +281,41 @@ class Room(models.Model):
 
     @transaction.atomic
     def delete_with_files(self, *, by: User) -> None:
-        """Delete the room for good; its uploads go once the deletion is committed."""
-        names = [getattr(self, field).name for field in IMAGE_FIELDS if getattr(self, field)]
-        Activity.record(self, Activity.Kind.DELETED, by=by)  # Keeps room_name; room becomes NULL.
+        """Delete the room for good; its uploads go once the deletion is committed.
+
+        The lock makes a duplicate in progress finish first (its copy has its own files), and a
+        second delete at the same moment raise Room.DoesNotExist instead of logging twice."""
+        stored = self.lock()
+        names = [getattr(stored, field).name for field in IMAGE_FIELDS if getattr(stored, field)]
+        Activity.record(stored, Activity.Kind.DELETED, by=by)  # Keeps room_name; room: NULL.
         self.delete()
         transaction.on_commit(lambda: delete_stored_files(names))
 
     def duplicate(
         self, name: str, *, theme_and_branding: bool, lobby: bool, privacy: bool, by: User
     ) -> Room:
-        """A new room with new links, taking the chosen settings and its own copies of files."""
-        fields: dict[str, object] = {"locked": self.locked if privacy else True}
-        uploads: list[str] = []
-        if theme_and_branding:
-            fields |= {field: getattr(self, field) for field in self.THEME_AND_BRANDING}
-            uploads += ["background", "logo"]
-        if lobby:
-            fields |= {field: getattr(self, field) for field in self.LOBBY}
-            fields["lobby_links"] = [dict(link) for link in self.lobby_links]
-            uploads += ["lobby_image"]
-        copies = {field: copy_upload(getattr(self, field)) for field in uploads}
+        """A new room with new links, taking the chosen settings and its own copies of files.
+
+        The original stays locked while its files are copied, so a delete at the same moment
+        waits for the copy; once deleted, it raises Room.DoesNotExist and copies nothing."""
+        copies: dict[str, str] = {}
         try:
             with transaction.atomic():
+                source = self.lock()
+                fields: dict[str, object] = {"locked": source.locked if privacy else True}
+                uploads: list[str] = []
+                if theme_and_branding:
+                    fields |= {field: getattr(source, field) for field in self.THEME_AND_BRANDING}
+                    uploads += ["background", "logo"]
+                if lobby:
+                    fields |= {field: getattr(source, field) for field in self.LOBBY}
+                    fields["lobby_links"] = [dict(link) for link in source.lobby_links]
+                    uploads += ["lobby_image"]
+                for field in uploads:
+                    copies[field] = copy_upload(getattr(source, field))
                 room = Room.objects.create(owner_id=self.owner_id, name=name, **fields, **copies)
                 Activity.record(
-                    room, Activity.Kind.DUPLICATED, by=by, detail=f"Copy of {self.name}"
+                    room, Activity.Kind.DUPLICATED, by=by, detail=f"Copy of {source.name}"
                 )
         except BaseException:
             delete_stored_files([name for name in copies.values() if name])

@@ -1,5 +1,7 @@
 """Room views: the dashboard and every action on a room, each with its own URL."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from uuid import UUID
 
 from django.conf import settings
@@ -38,6 +40,15 @@ def owned_room_or_404(request: HttpRequest, code: UUID) -> Room:
     if not request.user.is_authenticated:
         raise Http404
     return get_object_or_404(Room, code=code, owner=request.user)
+
+
+@contextmanager
+def deleted_meanwhile_is_404() -> Iterator[None]:
+    """A room deleted by another request after this one found it: the same 404 as ever."""
+    try:
+        yield
+    except Room.DoesNotExist:
+        raise Http404 from None
 
 
 def rename_code(request: HttpRequest) -> UUID | None:
@@ -103,7 +114,8 @@ def customize_room(request: HttpRequest, code: UUID) -> HttpResponse:
     if request.method == "POST":
         form = CustomizeForm(request.POST, request.FILES, initial=CustomizeForm.initial_for(room))
         if form.is_valid():
-            room.customize(by=request.user, **form.changes())
+            with deleted_meanwhile_is_404():
+                room.customize(by=request.user, **form.changes())
             messages.success(request, "Saved.")
             return redirect("rooms:customize", code=room.code)
     else:
@@ -327,7 +339,8 @@ def rename_room(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
     room = owned_room_or_404(request, code)
     form = RenameForm(request.POST, current=room.name)
     if form.is_valid():
-        room.rename(form.cleaned_data["name"], by=request.user)
+        with deleted_meanwhile_is_404():
+            room.rename(form.cleaned_data["name"], by=request.user)
         if request.htmx:
             return render_tile(request, room, focus_rename=True)
         messages.success(request, f"Renamed to “{room.name}”.")
@@ -360,7 +373,8 @@ def regenerate_links(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
     room = owned_room_or_404(request, code)
     if request.method == "GET":
         return render_dialog(request, "rooms/regenerate_dialog.html", {"room": room})
-    room.regenerate_links(by=request.user)
+    with deleted_meanwhile_is_404():
+        room.regenerate_links(by=request.user)
     message = f"New links for “{room.name}”. The old links no longer work."
     return dialog_done(request, message, focus=f"regenerate-{room.code}")
 
@@ -376,7 +390,8 @@ def duplicate_room(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
     if not form.is_valid():
         context = {"room": room, "form": form}
         return render_dialog(request, "rooms/duplicate_dialog.html", context, status=400)
-    copy = room.duplicate(**form.cleaned_data, by=request.user)
+    with deleted_meanwhile_is_404():
+        copy = room.duplicate(**form.cleaned_data, by=request.user)
     message = f"Created “{copy.name}”."
     return dialog_done(request, message, focus=f"room-{copy.code}")
 
@@ -387,7 +402,8 @@ def delete_room(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
     room = owned_room_or_404(request, code)
     if request.method == "GET":
         return render_dialog(request, "rooms/delete_dialog.html", {"room": room})
-    room.delete_with_files(by=request.user)
+    with deleted_meanwhile_is_404():
+        room.delete_with_files(by=request.user)
     message = f"Deleted “{room.name}”."
     # dashboard.js focuses the neighbouring tile, which it noted when the dialog opened.
     return dialog_done(request, message, focus="")

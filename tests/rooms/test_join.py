@@ -58,7 +58,13 @@ def test_joining_with_htmx_navigates_with_hx_redirect(client, bobs_room):
 
 @pytest.mark.parametrize(
     ("name", "error"),
-    [("   ", "Enter the name others will see."), ("x" * 51, "50 characters or fewer")],
+    [
+        ("   ", "Enter the name others will see."),
+        ("x" * 51, "50 characters or fewer"),
+        ("Dana\u202eevil", "invisible text-direction characters"),
+        ("\u200b\u200b", "no visible characters"),
+        ("Da\x07na", "cannot contain control characters"),
+    ],
 )
 def test_a_bad_name_is_refused_with_its_error(client, bobs_room, name, error):
     response = join(client, bobs_room, bobs_room.participant_secret, name)

@@ -1,0 +1,167 @@
+"""Two requests on one room at the same moment, in real threads against PostgreSQL.
+
+Each race must end in one consistent outcome: rows, activity log and media folder agree.
+SQLite takes one writer at a time, so these races cannot happen there and the tests skip.
+"""
+
+import threading
+from collections.abc import Callable
+from functools import partial
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from rooms.models import IMAGE_FIELDS, Activity, Room
+from tests.rooms.images import give_images
+
+pytestmark = [
+    pytest.mark.skipif(
+        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+        reason="needs PostgreSQL (DATABASE_URL=postgres://...): SQLite serialises writers",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+ROUNDS = 25  # A race is a matter of timing: each test runs it several times.
+
+
+def at_once(*actions: Callable[[], object]) -> list[object]:
+    """Runs each action in its own thread, all released together; each thread has and closes
+    its own database connection. An exception in any thread fails the test."""
+    barrier = threading.Barrier(len(actions))
+    results: list[object] = [None] * len(actions)
+    errors: list[BaseException] = []
+
+    def run(index: int, action: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[index] = action()
+        except BaseException as error:  # Reported to the test below.
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a request hung"
+    if errors:
+        raise errors[0]
+    return results
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def stored_files(media) -> set[str]:
+    return {str(p.relative_to(media)) for p in media.rglob("*") if p.is_file()}
+
+
+def referenced_files() -> set[str]:
+    return {
+        getattr(room, field).name
+        for room in Room.objects.all()
+        for field in IMAGE_FIELDS
+        if getattr(room, field)
+    }
+
+
+def test_duplicate_and_delete_at_once_leave_a_whole_copy_or_nothing(alice, media):
+    for round in range(ROUNDS):
+        room = give_images(Room.create(alice, name=f"Design {round}", lobby_title="Hi"))
+        copying, deleting = logged_in(alice), logged_in(alice)
+        everything = {"name": f"Copy {round}", "theme_and_branding": "on", "lobby": "on"}
+        copied, deleted = at_once(
+            partial(copying.post, f"/rooms/{room.code}/duplicate/", everything),
+            partial(deleting.post, f"/rooms/{room.code}/delete/"),
+        )
+        assert deleted.status_code == 302
+        assert not Room.objects.filter(pk=room.pk).exists()
+        copies = Room.objects.filter(name=f"Copy {round}")
+        if copied.status_code == 302:  # The copy was made first, from the whole room.
+            copy = copies.get()
+            assert copy.lobby_title == "Hi"
+            for field in IMAGE_FIELDS:
+                assert getattr(copy, field), f"round {round}: the copy lost its {field}"
+            assert Activity.objects.filter(room=copy, kind=Activity.Kind.DUPLICATED).exists()
+        else:  # The delete came first: the copy answers as for any missing room.
+            assert copied.status_code == 404
+            assert not copies.exists()
+        # No stray files, none missing: the media folder holds exactly what rooms point at.
+        assert stored_files(media) == referenced_files(), f"round {round}"
+
+
+def test_two_renames_at_once_leave_a_trail_that_ends_at_the_final_name(alice):
+    for round in range(ROUNDS):
+        room = Room.create(alice, name=f"Start {round}")
+        first, second = logged_in(alice), logged_in(alice)
+        responses = at_once(
+            partial(first.post, f"/rooms/{room.code}/rename/", {"name": f"North {round}"}),
+            partial(second.post, f"/rooms/{room.code}/rename/", {"name": f"South {round}"}),
+        )
+        assert [response.status_code for response in responses] == [302, 302]
+        room.refresh_from_db()
+        renames = Activity.objects.filter(room=room, kind=Activity.Kind.RENAMED)
+        details = [a.detail for a in renames.order_by("created_at", "id")]
+        assert len(details) == 2
+        # Each row starts where the one before it ended, and the last ends at the name.
+        middle = details[0].split(" → ")[1]
+        assert details == [f"Start {round} → {middle}", f"{middle} → {room.name}"], details
+
+
+def test_privacy_set_both_ways_at_once_ends_as_the_last_activity_says(alice):
+    for round in range(ROUNDS):
+        room = Room.create(alice, name=f"Gate {round}", locked=True)
+        unlocking, locking = logged_in(alice), logged_in(alice)
+        responses = at_once(
+            partial(unlocking.post, f"/rooms/{room.code}/privacy/", {"locked": "0"}),
+            partial(locking.post, f"/rooms/{room.code}/privacy/", {"locked": "1"}),
+        )
+        assert [response.status_code for response in responses] == [302, 302]
+        room.refresh_from_db()
+        changes = Activity.objects.filter(room=room, kind=Activity.Kind.PRIVACY)
+        details = [a.detail for a in changes.order_by("created_at", "id")]
+        # Unlocking a locked room always changes it; locking changes it only after that.
+        assert details in (["Unlocked"], ["Unlocked", "Locked"]), details
+        assert room.locked == (details[-1] == "Locked")
+
+
+def test_two_deletes_at_once_delete_once(alice, media):
+    for round in range(ROUNDS):
+        room = give_images(Room.create(alice, name=f"Old {round}"))
+        first, second = logged_in(alice), logged_in(alice)
+        responses = at_once(
+            partial(first.post, f"/rooms/{room.code}/delete/"),
+            partial(second.post, f"/rooms/{room.code}/delete/"),
+        )
+        assert sorted(response.status_code for response in responses) == [302, 404]
+        assert not Room.objects.filter(pk=room.pk).exists()
+        deleted = Activity.objects.filter(room_name=f"Old {round}", kind=Activity.Kind.DELETED)
+        assert deleted.count() == 1
+        assert stored_files(media) == set()
+
+
+def test_customize_and_delete_at_once_never_bring_the_room_back(alice, media):
+    for round in range(ROUNDS):
+        room = Room.create(alice, name=f"Gone {round}")
+        customizing, deleting = logged_in(alice), logged_in(alice)
+        data = {"theme": "forest", "button_color": "", "lobby_layout": "simple"}
+        customized, deleted = at_once(
+            partial(customizing.post, f"/rooms/{room.code}/customize/", data),
+            partial(deleting.post, f"/rooms/{room.code}/delete/"),
+        )
+        assert deleted.status_code == 302
+        assert customized.status_code in (302, 404)
+        assert not Room.objects.filter(pk=room.pk).exists()
