@@ -372,6 +372,10 @@ class Room(models.Model):
         return len(pending)
 
 
+class WaitingRoomFull(Exception):
+    """The room already has WAITING_ROOM_CAP guests waiting: a flood stops there."""
+
+
 class AskedTooSoon(Exception):
     """A denied guest asked again within ASK_AGAIN_AFTER of their last ask."""
 
@@ -431,6 +435,8 @@ class JoinRequest(models.Model):
         A denied guest may ask again, but not within ASK_AGAIN_AFTER of their last ask.
         """
         with transaction.atomic():
+            if room.waiting().exclude(guest_id=guest_id).count() >= settings.WAITING_ROOM_CAP:
+                raise WaitingRoomFull
             join_request, created = cls.objects.select_for_update().get_or_create(
                 room=room, guest_id=guest_id, defaults={"display_name": display_name}
             )

@@ -26,7 +26,7 @@ from .forms import (
     RenameForm,
     copy_name,
 )
-from .models import THEMES, AskedTooSoon, JoinRequest, Room
+from .models import THEMES, AskedTooSoon, JoinRequest, Room, WaitingRoomFull
 
 DASHBOARD_PAGE_SIZE = 24
 
@@ -191,11 +191,17 @@ def join(request: HtmxHttpRequest, slug: str, secret: str) -> HttpResponse:
         roles.admit(request.session, room, name)
         room.mark_used()
         return navigate(request, room.room_path(secret))
+    limit, window = settings.ASK_LIMIT
+    limits.check(request, "ask", limit, window, "Too many requests to join from your address.")
+    limits.spend(request, "ask", window)
     try:
         JoinRequest.ask(room, roles.guest_id(request.session), name)
     except AskedTooSoon as too_soon:
         wait = f"Please wait {too_soon.seconds_left} seconds before asking again."
         return render_lobby(request, room, secret, form, status=429, ask_error=wait)
+    except WaitingRoomFull:
+        full = "The waiting room is full right now. Please try again in a few minutes."
+        return render_lobby(request, room, secret, form, status=503, ask_error=full)
     return navigate(request, reverse("rooms:lobby", args=[slug, secret]))
 
 

@@ -34,6 +34,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+    if number < 1:
+        raise ImproperlyConfigured(f"{name} must be at least 1, not {number}.")
+    return number
+
+
 def env_url(name: str, default: str | None, schemes: set[str]) -> str | None:
     value = os.environ.get(name) or default
     if value is None:
@@ -163,6 +176,10 @@ else:
 # Abuse limits: tries per client address per window (seconds).
 LOGIN_LIMIT = (10, 300)
 LINK_LIMIT = (20, 300)
+# "Ask to join" per client address per minute (a flood of fresh guests from one address), and
+# how many guests may wait in one room at once.
+ASK_LIMIT = (env_int("ASK_LIMIT_PER_MINUTE", 30), 60)
+WAITING_ROOM_CAP = env_int("WAITING_ROOM_CAP", 1000)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -38,6 +38,8 @@ def start(**env: str) -> subprocess.CompletedProcess:
         ({"DEBUG": "false"}, "SECRET_KEY must be set when DEBUG is off"),
         ({"SITE_URL": "rooms.example.com"}, "SITE_URL must be a URL"),
         ({"REDIS_URL": "localhost:6379"}, "REDIS_URL must be a URL"),
+        ({"WAITING_ROOM_CAP": "lots"}, "WAITING_ROOM_CAP must be a whole number"),
+        ({"ASK_LIMIT_PER_MINUTE": "0"}, "ASK_LIMIT_PER_MINUTE must be at least 1"),
         (
             {"DATABASE_URL": "mysql://x@localhost/db"},
             "DATABASE_URL must point at SQLite or PostgreSQL",
