@@ -41,9 +41,9 @@ class Theme:
 
 
 THEMES: dict[str, Theme] = {
-    "ocean": Theme("Ocean", "#0f2a43", "#ffffff", "#10243a", "#1f7ae0", "#ffffff"),
-    "forest": Theme("Forest", "#1d3b2a", "#fbfdf9", "#17281e", "#2f8f5b", "#ffffff"),
-    "sunset": Theme("Sunset", "#4a1f2e", "#fffaf6", "#3a1a22", "#e0603a", "#ffffff"),
+    "ocean": Theme("Ocean", "#0f2a43", "#ffffff", "#10243a", "#1a6fd1", "#ffffff"),
+    "forest": Theme("Forest", "#1d3b2a", "#fbfdf9", "#17281e", "#237a4b", "#ffffff"),
+    "sunset": Theme("Sunset", "#4a1f2e", "#fffaf6", "#3a1a22", "#c0461f", "#ffffff"),
     "graphite": Theme("Graphite", "#1b1e24", "#ffffff", "#1b1e24", "#4a5160", "#ffffff"),
     "lavender": Theme("Lavender", "#2e2450", "#fcfbff", "#251d40", "#7c5ce0", "#ffffff"),
 }

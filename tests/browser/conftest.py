@@ -26,6 +26,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="session")
@@ -90,3 +91,20 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=path, full_page=True)
     return path
+
+
+def axe_violations(page: Page) -> list[dict]:
+    if not AXE.exists():
+        pytest.fail(f"axe-core is missing at {AXE}: run bin/fetch-axe (npm install) first.")
+    # Colours are judged as they settle: wait for entrance animations (not endless pulses).
+    page.wait_for_function(
+        "document.getAnimations().every(a => a.effect.getTiming().iterations === Infinity"
+        " || a.playState === 'finished')"
+    )
+    page.add_script_tag(content=AXE.read_text())
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+        for v in results["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]

@@ -8,10 +8,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from rooms.models import JoinRequest, Room
-from tests.browser.conftest import SCREENSHOTS, screenshot
-from tests.live import ROOT
-
-AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+from tests.browser.conftest import SCREENSHOTS, axe_violations, screenshot
 
 
 @pytest.fixture
@@ -330,23 +327,6 @@ def test_delete_without_javascript(signed_in, rooms):
     expect(page.get_by_text("Deleted “Design review”.")).to_be_visible()
     expect(tile_of(page, design)).to_have_count(0)
     assert not Room.objects.filter(pk=design.pk).exists()
-
-
-def axe_violations(page: Page) -> list[dict]:
-    if not AXE.exists():
-        pytest.fail(f"axe-core is missing at {AXE}: run bin/fetch-axe (npm install) first.")
-    # Colours are judged as they settle: wait for entrance animations (not endless pulses).
-    page.wait_for_function(
-        "document.getAnimations().every(a => a.effect.getTiming().iterations === Infinity"
-        " || a.playState === 'finished')"
-    )
-    page.add_script_tag(content=AXE.read_text())
-    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
-        for v in results["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
 
 
 def test_the_dashboard_and_its_dialogs_have_no_serious_axe_violations(signed_in, rooms):

@@ -110,7 +110,7 @@ def test_an_empty_button_colour_means_the_theme_colour(client, alice, alices_roo
     client.post(url(alices_room), post_data(theme="forest", button_color=""))
     alices_room.refresh_from_db()
     assert alices_room.button_color == ""
-    assert alices_room.accent == "#2f8f5b"
+    assert alices_room.accent == "#237a4b"
 
 
 @pytest.mark.parametrize("color", ["red", "#12345", "#1234567", "#ggghhh", "123456"])
