@@ -326,7 +326,9 @@ class Room(models.Model):
         Returns whether anything changed (a second click on the same state changes nothing).
         """
         with transaction.atomic():
-            room = Room.objects.select_for_update().get(pk=self.pk)
+            # NO KEY UPDATE: orders this with an ask (see JoinRequest.ask), while a host's
+            # decision, whose log row only needs the room to exist, goes on without a deadlock.
+            room = Room.objects.select_for_update(no_key=True).get(pk=self.pk)
             self.locked = locked
             if room.locked == locked:
                 return False
@@ -411,12 +413,27 @@ class JoinRequest(models.Model):
     def ask(cls, room: Room, guest_id: str, display_name: str) -> JoinRequest:
         """Knock on a locked room: one stored request per guest, so asking twice is one request.
 
-        A denied guest may ask again, but not within ASK_AGAIN_AFTER of their last ask.
+        A denied guest may ask again, but not within ASK_AGAIN_AFTER of their last ask. A room
+        unlocked since the guest's page read it lets them in: nobody waits in an open room.
         """
         with transaction.atomic():
+            # The room's row lock puts this ask wholly before or after an unlocking, which
+            # lets in everyone waiting; after it, this ask sees the room open.
+            is_locked = (
+                Room.objects.select_for_update(no_key=True)
+                .values_list("locked", flat=True)
+                .get(pk=room.pk)
+            )
             join_request, created = cls.objects.select_for_update().get_or_create(
                 room=room, guest_id=guest_id, defaults={"display_name": display_name}
             )
+            if not is_locked and join_request.status != cls.Status.ALLOWED:
+                join_request.display_name = display_name
+                join_request.status = cls.Status.ALLOWED
+                join_request.decided_at = timezone.now()
+                join_request.save()
+                push.requests_changed(room.code, room.owner_id, [guest_id])
+                return join_request
             if not created and join_request.status != cls.Status.DENIED:
                 return join_request
             if not created:
