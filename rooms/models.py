@@ -484,14 +484,34 @@ class JoinRequest(models.Model):
         Activity.record(self.room, kind, by=by, by_name=by_name, detail=self.display_name)
 
 
+def presence_timeout() -> timedelta:
+    """A row not refreshed for this long belongs to a socket whose process died."""
+    return timedelta(seconds=3 * settings.PRESENCE_HEARTBEAT)
+
+
+class PresenceQuerySet(models.QuerySet):
+    def here(self) -> PresenceQuerySet:
+        return self.filter(seen_at__gte=timezone.now() - presence_timeout())
+
+    def gone(self) -> PresenceQuerySet:
+        return self.filter(seen_at__lt=timezone.now() - presence_timeout())
+
+
 class Presence(models.Model):
-    """Someone in a room now: one row per open room socket, so every process sees everyone."""
+    """Someone in a room now: one row per open room socket, so every process sees everyone.
+
+    Each socket refreshes seen_at every PRESENCE_HEARTBEAT seconds. A killed process cannot
+    delete its rows, so rows that stop being refreshed no longer count and are cleaned up.
+    """
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="presences")
     channel_name = models.CharField(max_length=200, unique=True)
     display_name = models.CharField(max_length=50)
     is_host = models.BooleanField(default=False)
     joined_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = PresenceQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar = ["joined_at", "id"]
