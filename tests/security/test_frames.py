@@ -16,6 +16,8 @@ from django.test import Client
 from rooms.consumers import PUSH_ONLY
 from rooms.models import JoinRequest, Room
 from session_rooms.asgi import application
+from tests.live import LiveServer
+from tests.security import test_faults as live
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -133,3 +135,30 @@ async def test_a_bad_frame_on_the_room_page_leaves_the_others_in_the_room(bobs_r
     assert "Rudy" in await until(pat_stream, "Rudy")
     await rudy_stream.disconnect()
     await pat_stream.disconnect()
+
+
+# Through a real daphne process, whose own frame limit (1 MiB) comes before the consumer: over
+# it, autobahn drops the TCP connection without a close frame (no code), which is daphne's way.
+
+
+@pytest.mark.parametrize(
+    ("frame", "code"), [("{not json", PUSH_ONLY), ("x" * (2 * 1024 * 1024), None)]
+)
+def test_a_bad_frame_on_a_real_server_closes_only_its_socket(
+    transactional_db, alice, alices_room, frame, code
+):
+    server = LiveServer()
+    try:
+        owner = live.signed_in_owner(server, alice)
+        with (
+            live.open_stream(server, owner, "/ws/owner/") as sender,
+            live.open_stream(server, owner, "/ws/owner/") as bystander,
+        ):
+            live.until(sender, 'id="owner-requests"')
+            live.until(bystander, 'id="owner-requests"')
+            sender.send(frame)
+            assert live.closes(sender) == code
+            live.ask(server, alices_room, "Dana")
+            assert "1 guest waiting" in live.until(bystander, "Dana")
+    finally:
+        server.stop()
