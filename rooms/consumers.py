@@ -1,17 +1,22 @@
 """WebSocket streams: push-only. Each checks who may listen on connect, from the session and the
 database, then sends a snapshot; every hint after that re-renders the stored state."""
 
+import asyncio
+import logging
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from . import push, roles
 from .forms import JoinForm
 from .models import JoinRequest, Presence, Room
 
+logger = logging.getLogger(__name__)
 REFUSED = 4403  # Not 1006/1011-1013, so htmx's ws extension does not keep retrying.
 GONE = 4404
 PUSH_ONLY = 4400
@@ -143,21 +148,46 @@ class PresenceConsumer(PushConsumer):
         member = room and roles.member(self.scope["session"], self.scope["user"], room)
         if not member:
             return None
-        self.room = room
-        Presence.objects.create(
-            room=room,
-            channel_name=self.channel_name,
-            display_name=member.name,
-            is_host=member.is_host,
-        )
+        self.room, self.member = room, member
+        self.store_presence()
         return [push.presence_group(room.code), push.room_group(room.code)]
+
+    def store_presence(self) -> None:
+        Presence.objects.create(
+            room=self.room,
+            channel_name=self.channel_name,
+            display_name=self.member.name,
+            is_host=self.member.is_host,
+        )
 
     async def connect(self) -> None:
         await super().connect()
         if self.stream_groups:
+            self.heartbeat = asyncio.create_task(self.keep_alive())
             await self.channel_layer.group_send(self.stream_groups[0], {"type": "presence.changed"})
 
+    async def keep_alive(self) -> None:
+        """Say this socket is still here; clear rows a dead process left, and tell the room."""
+        while True:
+            await asyncio.sleep(settings.PRESENCE_HEARTBEAT)
+            try:
+                cleared = await database_sync_to_async(self.beat)()
+                if cleared:
+                    group = self.stream_groups[0]
+                    await self.channel_layer.group_send(group, {"type": "presence.changed"})
+            except Exception:  # A database or Redis hiccup: the next beat tries again.
+                logger.exception("Presence heartbeat failed")
+
+    def beat(self) -> int:
+        mine = Presence.objects.filter(channel_name=self.channel_name)
+        if not mine.update(seen_at=timezone.now()):
+            self.store_presence()  # Cleared while a beat was late: this socket is still here.
+        cleared, _ = Presence.objects.filter(room_id=self.room.pk).gone().delete()
+        return cleared
+
     async def disconnect(self, code: int) -> None:
+        if heartbeat := getattr(self, "heartbeat", None):
+            heartbeat.cancel()
         # Closing the tab closes the socket: the row goes, and everyone's list follows.
         await database_sync_to_async(
             Presence.objects.filter(channel_name=self.channel_name).delete
@@ -167,7 +197,7 @@ class PresenceConsumer(PushConsumer):
         await super().disconnect(code)
 
     def render(self) -> str:
-        people = Presence.objects.filter(room_id=self.room.pk)
+        people = Presence.objects.filter(room_id=self.room.pk).here()
         context = {**self.stream, "people": people, "me": self.channel_name}
         return render_to_string("rooms/room.html#presence-list", context)
 

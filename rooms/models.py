@@ -343,7 +343,9 @@ class Room(models.Model):
         Returns whether anything changed (a second click on the same state changes nothing).
         """
         with transaction.atomic():
-            room = Room.objects.select_for_update().get(pk=self.pk)
+            # NO KEY UPDATE: orders this with an ask (see JoinRequest.ask), while a host's
+            # decision, whose log row only needs the room to exist, goes on without a deadlock.
+            room = Room.objects.select_for_update(no_key=True).get(pk=self.pk)
             self.locked = locked
             if room.locked == locked:
                 return False
@@ -432,14 +434,30 @@ class JoinRequest(models.Model):
     def ask(cls, room: Room, guest_id: str, display_name: str) -> JoinRequest:
         """Knock on a locked room: one stored request per guest, so asking twice is one request.
 
-        A denied guest may ask again, but not within ASK_AGAIN_AFTER of their last ask.
+        A denied guest may ask again, but not within ASK_AGAIN_AFTER of their last ask. A room
+        unlocked since the guest's page read it lets them in: nobody waits in an open room.
         """
         with transaction.atomic():
-            if room.waiting().exclude(guest_id=guest_id).count() >= settings.WAITING_ROOM_CAP:
+            # The room's row lock puts this ask wholly before or after an unlocking, which
+            # lets in everyone waiting; after it, this ask sees the room open.
+            is_locked = (
+                Room.objects.select_for_update(no_key=True)
+                .values_list("locked", flat=True)
+                .get(pk=room.pk)
+            )
+            waiting = room.waiting().exclude(guest_id=guest_id)
+            if is_locked and waiting.count() >= settings.WAITING_ROOM_CAP:
                 raise WaitingRoomFull
             join_request, created = cls.objects.select_for_update().get_or_create(
                 room=room, guest_id=guest_id, defaults={"display_name": display_name}
             )
+            if not is_locked and join_request.status != cls.Status.ALLOWED:
+                join_request.display_name = display_name
+                join_request.status = cls.Status.ALLOWED
+                join_request.decided_at = timezone.now()
+                join_request.save()
+                push.requests_changed(room.code, room.owner_id, [guest_id])
+                return join_request
             if not created and join_request.status != cls.Status.DENIED:
                 return join_request
             if not created:
@@ -490,14 +508,34 @@ class JoinRequest(models.Model):
         Activity.record(self.room, kind, by=by, by_name=by_name, detail=self.display_name)
 
 
+def presence_timeout() -> timedelta:
+    """A row not refreshed for this long belongs to a socket whose process died."""
+    return timedelta(seconds=3 * settings.PRESENCE_HEARTBEAT)
+
+
+class PresenceQuerySet(models.QuerySet):
+    def here(self) -> PresenceQuerySet:
+        return self.filter(seen_at__gte=timezone.now() - presence_timeout())
+
+    def gone(self) -> PresenceQuerySet:
+        return self.filter(seen_at__lt=timezone.now() - presence_timeout())
+
+
 class Presence(models.Model):
-    """Someone in a room now: one row per open room socket, so every process sees everyone."""
+    """Someone in a room now: one row per open room socket, so every process sees everyone.
+
+    Each socket refreshes seen_at every PRESENCE_HEARTBEAT seconds. A killed process cannot
+    delete its rows, so rows that stop being refreshed no longer count and are cleaned up.
+    """
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="presences")
     channel_name = models.CharField(max_length=200, unique=True)
     display_name = models.CharField(max_length=50)
     is_host = models.BooleanField(default=False)
     joined_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = PresenceQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar = ["joined_at", "id"]

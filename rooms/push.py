@@ -41,7 +41,9 @@ def send_after_commit(*messages: tuple[str, str]) -> None:
         for group, kind in messages:
             send_now(group, kind)
 
-    transaction.on_commit(send)
+    # Robust: with Redis down the change is stored all the same and the person who made it gets
+    # their page (the error is logged); streams catch up from the snapshot when they reconnect.
+    transaction.on_commit(send, robust=True)
 
 
 def requests_changed(code: UUID, owner_id: int, guest_ids: list[str]) -> None:

@@ -224,7 +224,7 @@ def room_context(room: Room, member: roles.Member, secret: str) -> dict:
         "room": room,
         "member": member,
         "secret": secret,
-        "people": room.presences.all(),
+        "people": room.presences.here(),
         "waiting": room.waiting() if member.is_host else [],
         "presence_stream": stream_path(room.slug, secret, "room"),
         "host_stream": stream_path(room.slug, secret, "host"),

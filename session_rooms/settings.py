@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -150,16 +151,23 @@ if _engine == "django.db.backends.sqlite3":
     }
 
 REDIS_URL = env_url("REDIS_URL", None, {"redis", "rediss", "unix"})
+# After Redis restarts, every pooled connection is dead: retrying once on a fresh connection
+# means the first socket or page after the restart works instead of failing on a stale one.
+REDIS_RETRY = {"retry_on_error": [RedisConnectionError]}
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # socket_timeout None: redis-py 8 otherwise drops idle consumers (channels_redis#422).
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None, **REDIS_RETRY}]},
         }
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Seconds between a room socket's "still here" writes; a row silent for three of them belongs to
+# a process that died (killed, crashed), and leaves the room's "Who is here now" list.
+PRESENCE_HEARTBEAT = int(os.environ.get("PRESENCE_HEARTBEAT") or 30)
 
 # The cache holds the abuse-limit counters: shared through Redis when it is configured.
 if REDIS_URL:
@@ -168,6 +176,7 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "session-rooms"),
+            "OPTIONS": REDIS_RETRY,
         }
     }
 else:

@@ -10,7 +10,7 @@ from django.conf import settings
 PRINT_LAYER = (
     "import django, json; django.setup(); from django.conf import settings as s; "
     "print(json.dumps([s.CHANNEL_LAYERS, s.DATABASES['default']['ENGINE'], "
-    "s.SESSION_COOKIE_SECURE]))"
+    "s.SESSION_COOKIE_SECURE], default=repr))"
 )
 
 
@@ -64,6 +64,8 @@ def test_redis_url_selects_channels_redis_without_a_socket_timeout():
     assert result.returncode == 0, result.stderr
     assert '"channels_redis.core.RedisChannelLayer"' in result.stdout
     assert '"socket_timeout": null' in result.stdout
+    # A restarted Redis leaves dead pooled connections: each is retried once on a new one.
+    assert "redis.exceptions.ConnectionError" in result.stdout
 
 
 def test_an_https_site_url_makes_cookies_secure():

@@ -1,0 +1,164 @@
+"""Frames a client should never send: each closes that socket (4400) and nothing else.
+
+The streams are push-only; whatever arrives (not JSON, a megabyte, binary, JSON of a kind no
+one knows) ends the socket it came on, changes nothing stored, and another socket on the same
+stream still gets the next push.
+"""
+
+import asyncio
+import json
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from rooms.consumers import PUSH_ONLY
+from rooms.models import JoinRequest, Room
+from session_rooms.asgi import application
+from tests.live import LiveServer
+from tests.security import test_faults as live
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FRAMES = {
+    "not JSON": {"text": "{not json"},
+    "1 MB of text": {"text": json.dumps({"kind": "x" * (1024 * 1024)})},
+    "binary": {"bytes": b"\x00\xff\x80" * 1000},
+    "unknown kind": {"text": json.dumps({"type": "room.deleted"})},
+    "a forged decision": {"text": json.dumps({"type": "requests.changed", "allow": 1})},
+    "empty": {"text": ""},
+}
+
+
+async def open_stream(path: str, client: Client) -> WebsocketCommunicator:
+    headers = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
+    cookies = "; ".join(f"{name}={c.value}" for name, c in client.cookies.items())
+    headers.append((b"cookie", cookies.encode()))
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    connected, _ = await communicator.connect(timeout=5)
+    assert connected
+    return communicator
+
+
+async def until(communicator: WebsocketCommunicator, text: str, timeout: float = 5) -> str:
+    async with asyncio.timeout(timeout):
+        while True:
+            message = await communicator.receive_output(timeout=timeout)
+            assert message["type"] == "websocket.send", message
+            if text in message["text"]:
+                return message["text"]
+
+
+async def close_code(communicator: WebsocketCommunicator) -> int:
+    async with asyncio.timeout(5):
+        while (message := await communicator.receive_output(timeout=5))["type"] != (
+            "websocket.close"
+        ):
+            pass
+    return message["code"]
+
+
+@database_sync_to_async
+def owner_browser(room: Room) -> Client:
+    client = Client()
+    client.force_login(room.owner)
+    return client
+
+
+@database_sync_to_async
+def guest_browser(room: Room, name: str) -> Client:
+    client = Client()
+    client.post(f"{room.participant_path}join/", {"display_name": name})
+    return client
+
+
+def stored(room: Room) -> list[tuple[str, str]]:
+    return list(JoinRequest.objects.filter(room=room).values_list("display_name", "status"))
+
+
+@pytest.mark.parametrize("frame", sorted(FRAMES))
+@pytest.mark.parametrize("stream", ["owner", "host", "guest"])
+async def test_a_bad_frame_closes_only_its_own_socket(alice, alices_room, frame, stream):
+    dana = await guest_browser(alices_room, "Dana")
+    if stream == "guest":
+        path, client, marker = (
+            f"/ws/r/{alices_room.slug}/{alices_room.participant_secret}/guest/",
+            dana,
+            "Waiting for the host",
+        )
+    elif stream == "host":
+        path, client, marker = (
+            f"/ws/r/{alices_room.slug}/{alices_room.host_secret}/host/",
+            await owner_browser(alices_room),
+            "Dana",
+        )
+    else:
+        path, client, marker = "/ws/owner/", await owner_browser(alices_room), "Dana"
+    sender, bystander = await open_stream(path, client), await open_stream(path, client)
+    await until(sender, marker)
+    await until(bystander, marker)
+    before = await database_sync_to_async(stored)(alices_room)
+
+    await sender.send_input({"type": "websocket.receive", **FRAMES[frame]})
+    assert await close_code(sender) == PUSH_ONLY
+    await sender.disconnect()
+    assert await database_sync_to_async(stored)(alices_room) == before
+
+    # The next push still reaches the other socket on the same stream.
+    if stream == "guest":
+        request = await database_sync_to_async(JoinRequest.objects.get)(display_name="Dana")
+        await database_sync_to_async(request.allow)(by=alice)
+        await until(bystander, "data-enter-room")
+    else:
+        await guest_browser(alices_room, "Erin")
+        await until(bystander, "Erin")
+    await bystander.disconnect()
+
+
+async def test_a_bad_frame_on_the_room_page_leaves_the_others_in_the_room(bobs_room):
+    pat, quinn = await guest_browser(bobs_room, "Pat"), await guest_browser(bobs_room, "Quinn")
+    path = f"/ws/r/{bobs_room.slug}/{bobs_room.participant_secret}/room/"
+    pat_stream = await open_stream(path, pat)
+    await until(pat_stream, "Pat")
+    quinn_stream = await open_stream(path, quinn)
+    await until(pat_stream, "Quinn")
+    await quinn_stream.send_to(bytes_data=b"\x00" * (1024 * 1024))
+    assert await close_code(quinn_stream) == PUSH_ONLY
+    await quinn_stream.disconnect()
+    # Quinn's socket is gone, so Quinn leaves Pat's list; Pat's own socket stays open.
+    left = await until(pat_stream, "Pat")
+    while "Quinn" in left:
+        left = await until(pat_stream, "Pat")
+    rudy = await guest_browser(bobs_room, "Rudy")
+    rudy_stream = await open_stream(path, rudy)
+    assert "Rudy" in await until(pat_stream, "Rudy")
+    await rudy_stream.disconnect()
+    await pat_stream.disconnect()
+
+
+# Through a real daphne process, whose own frame limit (1 MiB) comes before the consumer: over
+# it, autobahn drops the TCP connection without a close frame (no code), which is daphne's way.
+
+
+@pytest.mark.parametrize(
+    ("frame", "code"), [("{not json", PUSH_ONLY), ("x" * (2 * 1024 * 1024), None)]
+)
+def test_a_bad_frame_on_a_real_server_closes_only_its_socket(
+    transactional_db, alice, alices_room, frame, code
+):
+    server = LiveServer()
+    try:
+        owner = live.signed_in_owner(server, alice)
+        with (
+            live.open_stream(server, owner, "/ws/owner/") as sender,
+            live.open_stream(server, owner, "/ws/owner/") as bystander,
+        ):
+            live.until(sender, 'id="owner-requests"')
+            live.until(bystander, 'id="owner-requests"')
+            sender.send(frame)
+            assert live.closes(sender) == code
+            live.ask(server, alices_room, "Dana")
+            assert "1 guest waiting" in live.until(bystander, "Dana")
+    finally:
+        server.stop()
