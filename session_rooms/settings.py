@@ -167,7 +167,7 @@ else:
 
 # Seconds between a room socket's "still here" writes; a row silent for three of them belongs to
 # a process that died (killed, crashed), and leaves the room's "Who is here now" list.
-PRESENCE_HEARTBEAT = int(os.environ.get("PRESENCE_HEARTBEAT") or 30)
+PRESENCE_HEARTBEAT = env_int("PRESENCE_HEARTBEAT", 30)
 
 # The cache holds the abuse-limit counters: shared through Redis when it is configured.
 if REDIS_URL:

@@ -49,16 +49,8 @@ class LiveServer:
         }
         environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "session_rooms.asgi:application",
-            ],
+            # manage.py serve: daphne with the access log that redacts link secrets.
+            [sys.executable, "manage.py", "serve", "--port", str(self.port)],
             cwd=ROOT,
             env=environment,
             stdout=self.log.open("w"),

@@ -31,3 +31,19 @@ def test_the_access_log_redacts_secrets(tmp_path):
         )
     assert "s3cr3t" not in path.read_text()
     assert "/r/x/[secret]/" in path.read_text()
+
+
+def test_a_live_server_logs_room_links_without_their_secrets(transactional_db, alices_room):
+    import urllib.request
+
+    from tests.live import LiveServer
+
+    server = LiveServer()
+    try:
+        with urllib.request.urlopen(server.url + alices_room.participant_path) as response:
+            assert response.status == 200
+    finally:
+        server.stop()
+    log = server.log.read_text()
+    assert "/r/standup/[secret]/" in log
+    assert alices_room.participant_secret not in log
