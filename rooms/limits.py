@@ -1,10 +1,14 @@
 """Abuse limits: counters in the shared cache (Redis when configured), so they hold across
 processes. A client over a limit gets a 429 page that says what happened and when to retry."""
 
+import logging
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 
 class RateLimited(Exception):
@@ -38,13 +42,24 @@ def over(key: str, limit: int) -> bool:
 
 
 def check(request: HttpRequest, scope: str, limit: int, window: int, message: str) -> None:
-    """Raises RateLimited when this client already used up `limit` tries of `scope`."""
-    if over(f"limit:{scope}:{client_address(request)}", limit):
+    """Raises RateLimited when this client already used up `limit` tries of `scope`.
+
+    With the shared store down, limits open rather than the rooms closing: logged, not raised.
+    """
+    try:
+        used_up = over(f"limit:{scope}:{client_address(request)}", limit)
+    except Exception:
+        logger.warning("Abuse limits unavailable (cache down); %s not limited", scope)
+        return
+    if used_up:
         raise RateLimited(message, window)
 
 
 def spend(request: HttpRequest, scope: str, window: int) -> None:
-    count(f"limit:{scope}:{client_address(request)}", window)
+    try:
+        count(f"limit:{scope}:{client_address(request)}", window)
+    except Exception:
+        logger.warning("Abuse limits unavailable (cache down); %s not counted", scope)
 
 
 def too_many(request: HttpRequest, error: RateLimited) -> HttpResponse:

@@ -15,3 +15,15 @@ def test_the_right_link_does_not_count(client, alices_room, settings):
 
 def test_a_non_ascii_secret_is_a_plain_404(client, alices_room):
     assert client.get("/r/standup/%C3%A9t%C3%A9/").status_code == 404
+
+
+def test_with_the_shared_store_down_rooms_stay_open(client, alices_room, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    assert client.get(alices_room.participant_path).status_code == 200
+    assert client.get("/r/standup/wrong/").status_code == 404
+    assert "Abuse limits unavailable" in caplog.text
