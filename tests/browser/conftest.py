@@ -69,18 +69,22 @@ def page(new_context) -> Page:
     return new_context().new_page()
 
 
+def log_in(page: Page, user) -> Page:
+    """Logs `user` in through the form, as a person would, and waits for their dashboard."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Your rooms")).to_be_visible()
+    return page
+
+
 @pytest.fixture
 def signed_in(new_context, alice):
     """A page of a fresh browser in which alice has logged in, on the dashboard."""
 
     def open_page(**options) -> Page:
-        page = new_context(**options).new_page()
-        page.goto("/accounts/login/")
-        page.get_by_label("Email").fill(alice.email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        expect(page.get_by_role("heading", name="Your rooms")).to_be_visible()
-        return page
+        return log_in(new_context(**options).new_page(), alice)
 
     return open_page
 

@@ -8,8 +8,7 @@ from PIL import Image, ImageOps
 from playwright.sync_api import Page, expect
 
 from rooms.models import Room
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import log_in, screenshot
 
 
 @pytest.fixture(autouse=True)
@@ -32,14 +31,6 @@ def write_gradient(path: Path, dark: str, light: str, size=(1200, 800)) -> Path:
     return path
 
 
-def log_in(page: Page) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill("alice@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Your rooms")).to_be_visible()
-
-
 def css_variable(page: Page, name: str) -> str:
     return page.locator("#lobby-preview").evaluate(
         f"el => getComputedStyle(el).getPropertyValue('{name}').trim()"
@@ -51,7 +42,7 @@ def test_the_owner_customizes_with_a_live_preview_and_the_lobby_follows(
 ):
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    log_in(page)
+    log_in(page, alices_room.owner)
     page.get_by_role("article", name="Standup").get_by_role("link", name="Customize").click()
     expect(page.get_by_role("heading", name="Customize")).to_be_visible()
     preview = page.locator("#lobby-preview")
@@ -132,7 +123,7 @@ def test_the_owner_customizes_with_a_live_preview_and_the_lobby_follows(
 
 
 def test_a_bad_upload_shows_its_error_and_saves_nothing(page: Page, alices_room: Room, tmp_path):
-    log_in(page)
+    log_in(page, alices_room.owner)
     page.goto(f"/rooms/{alices_room.code}/customize/")
     fake = tmp_path / "background.png"
     fake.write_bytes(b"GIF89a" + b"\0" * 64)  # Not a PNG, whatever its name says.

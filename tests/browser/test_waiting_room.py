@@ -7,18 +7,8 @@ from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
 from rooms.models import JoinRequest, Room
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 from tests.conftest import PASSWORD
-
-
-def log_in(new_context, user) -> Page:
-    page = new_context().new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Your rooms")).to_be_visible()
-    return page
 
 
 def ask_to_join(context: BrowserContext, room: Room, name: str) -> Page:
@@ -52,7 +42,7 @@ def expect_in_room(page: Page, room: Room, name: str) -> None:
 def test_a_guest_asks_the_owner_allows_without_reloading_and_the_guest_enters(
     new_context, alice, alices_room
 ):
-    owner = log_in(new_context, alice)
+    owner = log_in(new_context().new_page(), alice)
     guest_page = new_context().new_page()
     errors = console_errors(guest_page)
     guest_page.goto(alices_room.participant_path)
@@ -80,7 +70,7 @@ def test_a_guest_asks_the_owner_allows_without_reloading_and_the_guest_enters(
 
 
 def test_a_denied_guest_asks_again_within_the_limit(new_context, alice, alices_room):
-    owner = log_in(new_context, alice)
+    owner = log_in(new_context().new_page(), alice)
     guest_page = ask_to_join(new_context(), alices_room, "Dana")
     owner.locator("#owner-requests").get_by_role("button", name="Deny Dana").click()
     expect(guest_page.get_by_text("The host declined your request.")).to_be_visible()
@@ -96,7 +86,7 @@ def test_a_denied_guest_asks_again_within_the_limit(new_context, alice, alices_r
 
 
 def test_allow_all_lets_every_waiting_guest_in(new_context, alice, alices_room):
-    owner = log_in(new_context, alice)
+    owner = log_in(new_context().new_page(), alice)
     dana = ask_to_join(new_context(), alices_room, "Dana")
     erin = ask_to_join(new_context(), alices_room, "Erin")
     area = owner.locator("#owner-requests")
@@ -111,7 +101,7 @@ def test_allow_all_lets_every_waiting_guest_in(new_context, alice, alices_room):
 
 
 def test_the_owner_unlocks_from_inside_and_the_waiting_enter(new_context, alice, alices_room):
-    owner = log_in(new_context, alice)
+    owner = log_in(new_context().new_page(), alice)
     errors = console_errors(owner)
     owner.get_by_role("article", name="Standup").get_by_role("link", name="Join").click()
     expect(owner.get_by_role("heading", name="Host controls")).to_be_visible()
@@ -158,7 +148,7 @@ def test_an_unlocked_room_lets_a_guest_straight_in_and_leave(page, bobs_room):
 def test_deleting_the_room_tells_a_waiting_guest(new_context, alice, alices_room):
     alice.is_staff = alice.is_superuser = True
     alice.save()
-    owner = log_in(new_context, alice)
+    owner = log_in(new_context().new_page(), alice)
     guest_page = ask_to_join(new_context(), alices_room, "Dana")
     # The admin deletes in the server's process, like the dashboard's Delete would.
     owner.goto(f"/admin/rooms/room/{alices_room.pk}/delete/")

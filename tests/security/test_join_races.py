@@ -5,50 +5,12 @@ lines them up so they start together, and every race runs ROUNDS times. Whatever
 each guest ends with one outcome, one stored request and one line in the activity log.
 """
 
-import threading
-from collections.abc import Callable
-
-import pytest
-from django.conf import settings
-from django.db import connection
-
 from rooms.models import Activity, JoinRequest, Room
+from tests.security.threads import RACES, at_once
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-        reason="needs a postgres DATABASE_URL: SQLite takes one writer at a time, so no race",
-    ),
-]
+pytestmark = RACES
 ROUNDS = 20
 DECISIONS = (Activity.Kind.ALLOWED, Activity.Kind.DENIED)
-
-
-def race(*actions: Callable[[], object]) -> list[object]:
-    """Run each action in its own thread and connection, all released at once."""
-    barrier = threading.Barrier(len(actions))
-    results: list[object] = [None] * len(actions)
-    errors: list[BaseException] = []
-
-    def run(index: int, action: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = action()
-        except BaseException as error:  # Re-raised in the test's own thread.
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a racer is stuck (a deadlock?)"
-    if errors:
-        raise errors[0]
-    return results
 
 
 def locked_room(owner, round_: int) -> Room:
@@ -70,7 +32,7 @@ def test_two_hosts_allowing_and_denying_one_guest_give_one_outcome(alice):
         guest = JoinRequest.ask(room, f"guest-{round_}", "Dana")
         # Two copies, as two hosts' requests would each load the row.
         by_owner, by_host = (JoinRequest.objects.get(pk=guest.pk) for _ in range(2))
-        allowed, denied = race(
+        allowed, denied = at_once(
             lambda r=by_owner: r.allow(by=alice), lambda r=by_host: r.deny(by_name="Hana")
         )
         assert [allowed, denied].count(True) == 1
@@ -88,7 +50,7 @@ def test_allow_all_racing_a_deny_gives_each_guest_one_outcome(alice):
             JoinRequest.ask(room, f"guest-{round_}-{name}", name)
             for name in ("Dana", "Erin", "Finn")
         )
-        allowed, denied = race(
+        allowed, denied = at_once(
             lambda r=room: r.allow_all(by=alice), lambda r=erin: r.deny(by_name="Hana")
         )
         for guest in (dana, erin, finn):
@@ -103,7 +65,7 @@ def test_allow_all_racing_a_deny_gives_each_guest_one_outcome(alice):
 def test_asking_twice_at_once_stores_one_request(alice):
     for round_ in range(ROUNDS):
         room = locked_room(alice, round_)
-        first, second = race(
+        first, second = at_once(
             lambda r=room: JoinRequest.ask(r, "same-browser", "Dana"),
             lambda r=room: JoinRequest.ask(r, "same-browser", "Dana"),
         )
@@ -119,7 +81,7 @@ def test_a_denied_guest_asking_again_twice_at_once_stores_one_request(alice):
         JoinRequest.objects.filter(pk=request.pk).update(
             asked_at=request.asked_at.replace(year=2000)
         )
-        race(
+        at_once(
             lambda r=room: JoinRequest.ask(r, "same-browser", "Dana"),
             lambda r=room: JoinRequest.ask(r, "same-browser", "Dana"),
         )
@@ -131,7 +93,7 @@ def test_unlocking_while_a_guest_asks_lets_the_guest_in_either_way(alice):
         room = locked_room(alice, round_)
         # The guest's page loaded the room while it was still locked, as the join view does.
         seen_by_guest = Room.objects.get(pk=room.pk)
-        race(
+        at_once(
             lambda r=room: r.set_locked(False, by=alice),
             lambda r=seen_by_guest, g=f"guest-{round_}": JoinRequest.ask(r, g, "Dana"),
         )
@@ -146,7 +108,7 @@ def test_unlocking_while_a_host_denies_gives_one_outcome(alice):
         room = locked_room(alice, round_)
         guest = JoinRequest.ask(room, f"guest-{round_}", "Dana")
         host_copy = JoinRequest.objects.get(pk=guest.pk)
-        _, denied = race(
+        _, denied = at_once(
             lambda r=room: r.set_locked(False, by=alice),
             lambda r=host_copy: r.deny(by_name="Hana"),
         )

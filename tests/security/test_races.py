@@ -4,53 +4,17 @@ Each race must end in one consistent outcome: rows, activity log and media folde
 SQLite takes one writer at a time, so these races cannot happen there and the tests skip.
 """
 
-import threading
-from collections.abc import Callable
 from functools import partial
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.test import Client
 
 from rooms.models import IMAGE_FIELDS, Activity, Room
 from tests.rooms.images import give_images
+from tests.security.threads import RACES, at_once
 
-pytestmark = [
-    pytest.mark.skipif(
-        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-        reason="needs PostgreSQL (DATABASE_URL=postgres://...): SQLite serialises writers",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = RACES
 ROUNDS = 25  # A race is a matter of timing: each test runs it several times.
-
-
-def at_once(*actions: Callable[[], object]) -> list[object]:
-    """Runs each action in its own thread, all released together; each thread has and closes
-    its own database connection. An exception in any thread fails the test."""
-    barrier = threading.Barrier(len(actions))
-    results: list[object] = [None] * len(actions)
-    errors: list[BaseException] = []
-
-    def run(index: int, action: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = action()
-        except BaseException as error:  # Reported to the test below.
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a request hung"
-    if errors:
-        raise errors[0]
-    return results
 
 
 def logged_in(user) -> Client:
