@@ -35,3 +35,9 @@ def test_it_refuses_the_anonymous_visitor(client, alices_room):
 def test_it_rejects_post(client, alice, alices_room):
     client.force_login(alice)
     assert client.post(f"/rooms/{alices_room.code}/activity/").status_code == 405
+
+
+def test_a_tile_links_to_its_activity(client, alice, alices_room):
+    client.force_login(alice)
+    html = client.get("/").content.decode()
+    assert f'href="/rooms/{alices_room.code}/activity/"' in html
