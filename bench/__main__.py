@@ -12,7 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bench.server import raise_open_files_limit
+
 ROOT = Path(__file__).resolve().parent.parent
+SUITES = ("dashboard", "waiting", "burst", "capacity", "two-processes")
 
 
 def bench_database_url() -> str:
@@ -36,8 +39,14 @@ def bench_database_url() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=5, help="length of each HTTP run")
+    parser.add_argument("--samples", type=int, default=100, help="timed asks/allows per level")
+    parser.add_argument(
+        "--only", default=",".join(SUITES), help=f"comma-separated, of: {', '.join(SUITES)}"
+    )
     parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
     args = parser.parse_args()
+    suites = [name for name in args.only.split(",") if name]
+    raise_open_files_limit()
 
     os.environ["DATABASE_URL"] = bench_database_url()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "session_rooms.settings")
@@ -51,7 +60,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
 
-    from bench import dashboard
+    from bench import burst, capacity, dashboard, two_processes, waiting
     from bench.server import Server
 
     backend = "PostgreSQL + Redis" if os.environ.get("REDIS_URL") else "SQLite + in-memory layer"
@@ -60,11 +69,21 @@ def main() -> None:
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {backend}.",
         "",
     ]
-    server = Server()
-    try:
-        lines += asyncio.run(dashboard.run(server, args.seconds))
-    finally:
-        server.stop()
+    runs = {
+        "dashboard": lambda server: dashboard.run(server, args.seconds),
+        "waiting": lambda server: waiting.run(server, args.samples),
+        "burst": burst.run,
+        "capacity": capacity.run,
+    }
+    for name in suites:
+        if name == "two-processes":
+            lines += asyncio.run(two_processes.run(args.samples))
+            continue
+        server = Server()  # a fresh process each: one suite's sockets do not weigh on the next
+        try:
+            lines += asyncio.run(runs[name](server))
+        finally:
+            server.stop()
     report = "\n".join(lines)
     print(report)
     if args.write:
