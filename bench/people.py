@@ -54,6 +54,14 @@ def owner_with_room(email: str) -> tuple[str, dict]:
     return session_key(login), room_paths(room)
 
 
+def another_room(email: str, name: str) -> dict:
+    """One more locked room for an existing owner."""
+    from accounts.models import User
+    from rooms.models import Room
+
+    return room_paths(Room.create(User.objects.get(email=email), name))
+
+
 def room_paths(room) -> dict:
     lobby = room.participant_path
     return {
