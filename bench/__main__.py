@@ -36,6 +36,29 @@ def bench_database_url() -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
+def machine() -> str:
+    """Cores, CPU model and memory, from /proc."""
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    models = [line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")]
+    cpu = models[0] if models else platform.processor()
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    kib = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal"))
+    return f"{os.cpu_count()} cores ({cpu}), {kib / 1024**2:.0f} GiB RAM"
+
+
+def write_results(backend: str, report: str) -> None:
+    """Replaces this backend's section of bench/RESULTS.md, keeping the notes and the other one."""
+    path = ROOT / "bench" / "RESULTS.md"
+    text = path.read_text() if path.exists() else "# Benchmark results\n"
+    start, end = f"<!-- bench: {backend} -->", f"<!-- end: {backend} -->"
+    section = f"{start}\n# {backend}\n\n{report}\n{end}"
+    if start in text:
+        text = text[: text.index(start)] + section + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip("\n") + f"\n\n{section}\n"
+    path.write_text(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=5, help="length of each HTTP run")
@@ -65,7 +88,7 @@ def main() -> None:
 
     backend = "PostgreSQL + Redis" if os.environ.get("REDIS_URL") else "SQLite + in-memory layer"
     lines = [
-        f"Machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"Machine: {machine()}; Python {platform.python_version()}; "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {backend}.",
         "",
     ]
@@ -87,7 +110,7 @@ def main() -> None:
     report = "\n".join(lines)
     print(report)
     if args.write:
-        (ROOT / "bench" / "RESULTS.md").write_text(f"# Benchmark results\n\n{report}\n")
+        write_results(backend, report)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 CPU it spends while they all sit idle."""
 
 import asyncio
+import os
 import time
 
 from asgiref.sync import sync_to_async
@@ -52,6 +53,11 @@ async def run(server, steps: tuple[int, ...] = STEPS) -> list[str]:
         f"Server before any guest: {rss_before / 1024:.0f} MiB resident, {cpu_before:.1%} of a "
         f"core idle. Idle CPU is measured over {IDLE_SECONDS} s with every socket open and quiet "
         "(daphne pings each one every 20 s).",
+        "",
+        "Channel layer: Redis, the one to read for scale."
+        if os.environ.get("REDIS_URL")
+        else "Channel layer: in memory, which scans every group membership on each receive "
+        "(quadratic in sockets past about 1,000): read the Redis run for scale.",
         "",
         "| sockets asked for | still open | newly connected | server RSS MiB | "
         "KiB per socket | idle CPU (one core = 100%) |",
