@@ -12,7 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bench.server import raise_open_files_limit
+
 ROOT = Path(__file__).resolve().parent.parent
+SUITES = ("dashboard", "waiting", "burst", "capacity", "two-processes")
 
 
 def bench_database_url() -> str:
@@ -33,11 +36,40 @@ def bench_database_url() -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
+def machine() -> str:
+    """Cores, CPU model and memory, from /proc."""
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    models = [line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")]
+    cpu = models[0] if models else platform.processor()
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    kib = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal"))
+    return f"{os.cpu_count()} cores ({cpu}), {kib / 1024**2:.0f} GiB RAM"
+
+
+def write_results(backend: str, report: str) -> None:
+    """Replaces this backend's section of bench/RESULTS.md, keeping the notes and the other one."""
+    path = ROOT / "bench" / "RESULTS.md"
+    text = path.read_text() if path.exists() else "# Benchmark results\n"
+    start, end = f"<!-- bench: {backend} -->", f"<!-- end: {backend} -->"
+    section = f"{start}\n# {backend}\n\n{report}\n{end}"
+    if start in text:
+        text = text[: text.index(start)] + section + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip("\n") + f"\n\n{section}\n"
+    path.write_text(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=5, help="length of each HTTP run")
+    parser.add_argument("--samples", type=int, default=100, help="timed asks/allows per level")
+    parser.add_argument(
+        "--only", default=",".join(SUITES), help=f"comma-separated, of: {', '.join(SUITES)}"
+    )
     parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
     args = parser.parse_args()
+    suites = [name for name in args.only.split(",") if name]
+    raise_open_files_limit()
 
     os.environ["DATABASE_URL"] = bench_database_url()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "session_rooms.settings")
@@ -51,24 +83,34 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
 
-    from bench import dashboard
+    from bench import burst, capacity, dashboard, two_processes, waiting
     from bench.server import Server
 
     backend = "PostgreSQL + Redis" if os.environ.get("REDIS_URL") else "SQLite + in-memory layer"
     lines = [
-        f"Machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"Machine: {machine()}; Python {platform.python_version()}; "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {backend}.",
         "",
     ]
-    server = Server()
-    try:
-        lines += asyncio.run(dashboard.run(server, args.seconds))
-    finally:
-        server.stop()
+    runs = {
+        "dashboard": lambda server: dashboard.run(server, args.seconds),
+        "waiting": lambda server: waiting.run(server, args.samples),
+        "burst": burst.run,
+        "capacity": capacity.run,
+    }
+    for name in suites:
+        if name == "two-processes":
+            lines += asyncio.run(two_processes.run(args.samples))
+            continue
+        server = Server()  # a fresh process each: one suite's sockets do not weigh on the next
+        try:
+            lines += asyncio.run(runs[name](server))
+        finally:
+            server.stop()
     report = "\n".join(lines)
     print(report)
     if args.write:
-        (ROOT / "bench" / "RESULTS.md").write_text(f"# Benchmark results\n\n{report}\n")
+        write_results(backend, report)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """One daphne process (`manage.py serve`) on a free loopback port, with the bench environment."""
 
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -10,20 +11,34 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def raise_open_files_limit() -> int:
+    """Lift this process's soft RLIMIT_NOFILE to the hard limit: thousands of sockets need it."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        wanted = 65536 if hard == resource.RLIM_INFINITY else hard
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+# The bench is one client address sending thousands of asks: the abuse limits would stop it.
+LOAD_ALLOWED = {"ASK_LIMIT_PER_MINUTE": "1000000", "WAITING_ROOM_CAP": "1000000"}
+
+
 class Server:
-    def __init__(self) -> None:
+    def __init__(self, **env: str) -> None:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "SITE_URL": self.url}
         self.process = subprocess.Popen(
             [sys.executable, "manage.py", "serve", "--port", str(self.port)],
             cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            env={**os.environ, **LOAD_ALLOWED, "SITE_URL": self.url, **env},
+            stdout=subprocess.DEVNULL,  # the access log
+            stderr=(ROOT / "bench" / "daphne.log").open("a"),  # errors, if any, for a look later
+            preexec_fn=raise_open_files_limit,  # the child's own limit, for its sockets
         )
+        self.pid = self.process.pid
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -31,8 +46,28 @@ class Server:
                     return
             except OSError:
                 time.sleep(0.1)
+        self.stop()
         raise RuntimeError("daphne did not start")
 
+    def rss_kib(self) -> int:
+        """Resident memory of the daphne process (VmRSS in /proc/<pid>/status), in KiB."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise RuntimeError("no VmRSS")
+
+    def cpu_seconds(self) -> float:
+        """User plus system CPU time the daphne process has used (/proc/<pid>/stat)."""
+        stat = Path(f"/proc/{self.pid}/stat").read_text()
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
+        utime, stime = int(fields[11]), int(fields[12])
+        return (utime + stime) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()

@@ -87,8 +87,7 @@ class OwnerConsumer(PushConsumer):
 
     def render(self) -> str:
         rooms = Room.objects.for_dashboard(self.owner) if self.tiles else []
-        requests = JoinRequest.objects.pending_for_owner(self.owner)
-        context = {**self.stream, "requests": requests, "rooms": rooms}
+        context = {**self.stream, **JoinRequest.objects.owner_list(self.owner), "rooms": rooms}
         return render_to_string("rooms/notifications.html#owner-snapshot", context)
 
     requests_changed = PushConsumer.refresh

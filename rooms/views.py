@@ -260,8 +260,8 @@ def decider(request: HttpRequest, room: Room) -> dict:
 def after_decision(request: HtmxHttpRequest, room: Room) -> HttpResponse:
     """The owner's notification area or the host panel, whichever the click came from."""
     if request.htmx.target == "owner-requests":
-        requests = JoinRequest.objects.pending_for_owner(request.user)
-        return render(request, "rooms/notifications.html#owner-requests", {"requests": requests})
+        context = JoinRequest.objects.owner_list(request.user)
+        return render(request, "rooms/notifications.html#owner-requests", context)
     if request.htmx:
         return render(
             request, "rooms/room.html#host-panel", {"room": room, "waiting": room.waiting()}

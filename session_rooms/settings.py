@@ -150,6 +150,11 @@ if _engine == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# HTTP requests inside Django at once, per process (session_rooms.asgi.BoundedHTTP): each runs
+# in its own thread with its own database connection, so this bounds the connections a burst
+# opens (PostgreSQL refuses past max_connections, 100 by default). Two cores gain nothing past it.
+HTTP_CONCURRENCY = env_int("HTTP_CONCURRENCY", 16)
+
 REDIS_URL = env_url("REDIS_URL", None, {"redis", "rediss", "unix"})
 # After Redis restarts, every pooled connection is dead: retrying once on a fresh connection
 # means the first socket or page after the restart works instead of failing on a stale one.

@@ -8,7 +8,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
-from rooms.models import Activity, JoinRequest, Room
+from rooms.models import OWNER_LIST_MAX, Activity, JoinRequest, Room
 
 
 def ask(client: Client, room: Room, name: str = "Dana"):
@@ -324,3 +324,22 @@ def test_two_hosts_deciding_at_once_give_one_outcome(alice):
         assert request.status == {"allow": "allowed", "deny": "denied"}[winner]
         assert request.decided_by_name == winner
         assert Activity.objects.filter(room=room, detail="G").count() == attempt + 1
+
+
+def test_the_notification_area_lists_the_first_requests_and_counts_the_rest(
+    client, alice, alices_room
+):
+    # A list of every guest, pushed on each ask, outgrew the 1 MiB WebSocket frame.
+    JoinRequest.objects.bulk_create(
+        JoinRequest(room=alices_room, guest_id=f"g{n}", display_name=f"Guest {n:02}")
+        for n in range(OWNER_LIST_MAX + 2)
+    )
+    first = JoinRequest.objects.get(display_name="Guest 00")
+    client.force_login(alice)
+    headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "owner-requests"}
+    html = decide(client, alices_room, "deny", first.pk, **headers).content.decode()
+    assert html.count("data-request-id=") == OWNER_LIST_MAX
+    assert f"{OWNER_LIST_MAX + 1} guests waiting" in html
+    assert "and 1 more waiting." in html
+    assert "Guest 01" in html
+    assert f"Guest {OWNER_LIST_MAX + 1}" not in html
