@@ -1,6 +1,5 @@
 """Account URLs: Django's auth views, each rendered by the one account form template."""
 
-from django.conf import settings
 from django.contrib.auth import views as auth
 from django.urls import path, reverse_lazy
 
@@ -36,19 +35,7 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
-    path(
-        "password/reset/",
-        auth.PasswordResetView.as_view(
-            template_name=FORM,
-            email_template_name="accounts/password_reset_email.txt",
-            subject_template_name="accounts/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-            # Links in e-mail come from SITE_URL, never from the request's Host header.
-            extra_email_context={"site_url": settings.SITE_URL},
-            **page("Reset your password", "Send reset link"),
-        ),
-        name="password_reset",
-    ),
+    path("password/reset/", views.password_reset, name="password_reset"),
     path(
         "password/reset/sent/",
         auth.PasswordResetDoneView.as_view(

@@ -108,7 +108,7 @@ class HostConsumer(PushConsumer):
         room = Room.objects.filter(pk=self.room.pk).first()
         if room is None or not roles.is_host(self.scope["session"], self.scope["user"], room):
             return None
-        context = {**self.stream, "room": room, "waiting": room.waiting()}
+        context = {**self.stream, "room": room, **room.host_list()}
         return render_to_string("rooms/room.html#host-panel", context)
 
     requests_changed = room_changed = PushConsumer.refresh

@@ -1,6 +1,7 @@
 """Abuse limits: counters in the shared cache (Redis when configured), so they hold across
 processes. A client over a limit gets a 429 page that says what happened and when to retry."""
 
+import functools
 import logging
 
 from django.conf import settings
@@ -60,6 +61,23 @@ def spend(request: HttpRequest, scope: str, window: int) -> None:
         count(f"limit:{scope}:{client_address(request)}", window)
     except Exception:
         logger.warning("Abuse limits unavailable (cache down); %s not counted", scope)
+
+
+def limit_posts(scope: str, setting: str, message: str):
+    """A view decorator: each POST spends one try of `scope`; past settings.<setting>, a 429."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def limited(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method == "POST":
+                limit, window = getattr(settings, setting)
+                check(request, scope, limit, window, message)
+                spend(request, scope, window)
+            return view(request, *args, **kwargs)
+
+        return limited
+
+    return decorate
 
 
 def too_many(request: HttpRequest, error: RateLimited) -> HttpResponse:

@@ -332,6 +332,10 @@ class Room(models.Model):
     def host_room_path(self) -> str:
         return self.room_path(self.host_secret)
 
+    def host_list(self) -> dict:
+        """A host panel's waiting list: the first OWNER_LIST_MAX and how many wait in all."""
+        return first_waiting(self.waiting())
+
     def waiting(self) -> models.QuerySet[JoinRequest]:
         return self.join_requests.filter(status=JoinRequest.Status.PENDING)
 
@@ -398,15 +402,21 @@ class JoinRequestQuerySet(models.QuerySet):
         )
 
     def owner_list(self, owner: User) -> dict:
-        """The owner's notification area: the first OWNER_LIST_MAX requests and how many wait.
+        """The owner's notification area: the first OWNER_LIST_MAX requests and how many wait."""
+        return first_waiting(self.pending_for_owner(owner))
 
-        One query while the list is short; the count only when there are more than it shows."""
-        listed = list(self.pending_for_owner(owner)[: OWNER_LIST_MAX + 1])
-        if len(listed) <= OWNER_LIST_MAX:
-            return {"requests": listed, "waiting_total": len(listed), "more_waiting": 0}
-        total = self.filter(room__owner=owner, status=JoinRequest.Status.PENDING).count()
-        listed = listed[:OWNER_LIST_MAX]
-        return {"requests": listed, "waiting_total": total, "more_waiting": total - len(listed)}
+
+def first_waiting(pending: models.QuerySet) -> dict:
+    """The first OWNER_LIST_MAX of `pending`, and how many wait in all.
+
+    A pushed list must stay well under daphne's 1 MiB frame, however many wait. One query while
+    the list is short; the count only when there are more than it shows."""
+    listed = list(pending[: OWNER_LIST_MAX + 1])
+    if len(listed) <= OWNER_LIST_MAX:
+        return {"requests": listed, "waiting_total": len(listed), "more_waiting": 0}
+    total = pending.count()
+    listed = listed[:OWNER_LIST_MAX]
+    return {"requests": listed, "waiting_total": total, "more_waiting": total - len(listed)}
 
 
 class JoinRequest(models.Model):

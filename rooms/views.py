@@ -225,7 +225,7 @@ def room_context(room: Room, member: roles.Member, secret: str) -> dict:
         "member": member,
         "secret": secret,
         "people": room.presences.here(),
-        "waiting": room.waiting() if member.is_host else [],
+        **(room.host_list() if member.is_host else {}),
         "presence_stream": stream_path(room.slug, secret, "room"),
         "host_stream": stream_path(room.slug, secret, "host"),
     }
@@ -263,9 +263,7 @@ def after_decision(request: HtmxHttpRequest, room: Room) -> HttpResponse:
         context = JoinRequest.objects.owner_list(request.user)
         return render(request, "rooms/notifications.html#owner-requests", context)
     if request.htmx:
-        return render(
-            request, "rooms/room.html#host-panel", {"room": room, "waiting": room.waiting()}
-        )
+        return render(request, "rooms/room.html#host-panel", {"room": room, **room.host_list()})
     back = request.headers.get("referer", "")
     if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         return redirect(back)

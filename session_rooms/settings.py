@@ -190,6 +190,8 @@ else:
 # Abuse limits: tries per client address per window (seconds).
 LOGIN_LIMIT = (10, 300)
 LINK_LIMIT = (20, 300)
+SIGNUP_LIMIT = (10, 3600)
+PASSWORD_RESET_LIMIT = (5, 900)
 # "Ask to join" per client address per minute (a flood of fresh guests from one address), and
 # how many guests may wait in one room at once.
 ASK_LIMIT = (env_int("ASK_LIMIT_PER_MINUTE", 30), 60)

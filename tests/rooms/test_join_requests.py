@@ -343,3 +343,18 @@ def test_the_notification_area_lists_the_first_requests_and_counts_the_rest(
     assert "and 1 more waiting." in html
     assert "Guest 01" in html
     assert f"Guest {OWNER_LIST_MAX + 1}" not in html
+
+
+def test_the_host_panel_lists_the_first_requests_and_counts_the_rest(client, alice, alices_room):
+    JoinRequest.objects.bulk_create(
+        JoinRequest(room=alices_room, guest_id=f"g{n}", display_name=f"Guest {n:02}")
+        for n in range(OWNER_LIST_MAX + 2)
+    )
+    first = JoinRequest.objects.get(display_name="Guest 00")
+    client.force_login(alice)
+    headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "host-panel"}
+    html = decide(client, alices_room, "deny", first.pk, **headers).content.decode()
+    assert html.count("data-request-id=") == OWNER_LIST_MAX
+    assert f'<span class="count">{OWNER_LIST_MAX + 1}</span>' in html
+    assert "and 1 more waiting." in html
+    assert f"Guest {OWNER_LIST_MAX + 1}" not in html
