@@ -3,12 +3,10 @@ one process, the owner's socket on the other, as behind a proxy in production.""
 
 import os
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 
-from bench.people import close_sockets, open_socket, open_sockets, owner_with_room, waiting_guests
 from bench.server import Server
-from bench.waiting import HEADER, ask_and_allow, echo_round_trips, layer_round_trips, row
+from bench.waiting import HEADER, measure_levels, row
 
 LEVELS = (0, 1000)
 
@@ -29,27 +27,9 @@ async def run(samples: int) -> list[str]:
         return [title, "", f"Skipped: {reason}.", ""]
     guest_side, owner_side = Server(), Server()
     try:
-        owner_session, room = await sync_to_async(owner_with_room)("across@example.com")
-        _, crowd_room = await sync_to_async(owner_with_room)("across-crowd@example.com")
-        owner_socket = await open_socket(owner_side.port, "/ws/owner/", owner_session)
-        await owner_socket.recv()
-        owner = (owner_session, owner_socket)
-        await ask_and_allow(guest_side.port, owner_side.port, owner, room, 5, "warm")
-        echo = await echo_round_trips(guest_side.port, samples)
-        layer = await layer_round_trips(samples)
-        asks, allows, crowd = {}, {}, []
-        try:
-            for level in LEVELS:
-                keys = await sync_to_async(waiting_guests)(
-                    crowd_room["id"], level - len(crowd), "Crowd"
-                )
-                paths = [(crowd_room["guest_stream"], key) for key in keys]
-                crowd += await open_sockets(guest_side.port, paths)
-                asks[level], allows[level] = await ask_and_allow(
-                    guest_side.port, owner_side.port, owner, room, samples, f"across-{level}"
-                )
-        finally:
-            await close_sockets([*crowd, owner_socket])
+        echo, layer, asks, allows, _ = await measure_levels(
+            guest_side.port, owner_side.port, samples, LEVELS, "across@example.com", "across-"
+        )
     finally:
         guest_side.stop()
         owner_side.stop()

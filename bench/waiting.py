@@ -106,39 +106,52 @@ HEADER = [
 ]
 
 
-async def run(server, samples: int) -> list[str]:
-    owner_session, room = await sync_to_async(owner_with_room)("asked@example.com")
-    _, crowd_room = await sync_to_async(owner_with_room)("crowd@example.com")
-    owner_socket = await open_socket(server.port, "/ws/owner/", owner_session)
+async def measure_levels(
+    guest_port: int, owner_port: int, samples: int, levels, email: str, tag: str, then=None
+):
+    """Ask and Allow at each level of other guests connected and waiting (their sockets on the
+    guest's process), with the echo and layer baselines of the same run. `then(owner, room)`
+    measures more while the crowd is still there. Returns echo, layer, asks, allows, then's."""
+    owner_session, room = await sync_to_async(owner_with_room)(email)
+    _, crowd_room = await sync_to_async(owner_with_room)(f"crowd-{email}")
+    owner_socket = await open_socket(owner_port, "/ws/owner/", owner_session)
     await owner_socket.recv()
     owner = (owner_session, owner_socket)
-    await ask_and_allow(server.port, server.port, owner, room, 5, "warm")
+    await ask_and_allow(guest_port, owner_port, owner, room, 5, f"{tag}warm")
 
-    echo = await echo_round_trips(server.port, samples)
+    echo = await echo_round_trips(guest_port, samples)
     layer = await layer_round_trips(samples)
-    asks, allows, crowd = {}, {}, []
+    asks, allows, crowd, more = {}, {}, [], None
     try:
-        for level in LEVELS:
+        for level in levels:
             keys = await sync_to_async(waiting_guests)(
                 crowd_room["id"], level - len(crowd), "Crowd"
             )
-            crowd += await open_sockets(
-                server.port, [(crowd_room["guest_stream"], k) for k in keys]
-            )
-            tag = str(level)
+            paths = [(crowd_room["guest_stream"], key) for key in keys]
+            crowd += await open_sockets(guest_port, paths)
             asks[level], allows[level] = await ask_and_allow(
-                server.port, server.port, owner, room, samples, tag
+                guest_port, owner_port, owner, room, samples, f"{tag}{level}"
             )
-        # Also waiting for this owner, in a room listed after the asked one: each hint re-renders
-        # the owner's list (the first OWNER_LIST_MAX) and counts the rest.
-        queue = await sync_to_async(another_room)("asked@example.com", "Zz queue")
-        await sync_to_async(waiting_guests)(queue["id"], OWN_QUEUE, "Queued")
-        crowded_asks, crowded_allows = await ask_and_allow(
-            server.port, server.port, owner, room, samples, "own"
-        )
+        if then:
+            more = await then(owner, room)
     finally:
         await close_sockets([*crowd, owner_socket])
+    return echo, layer, asks, allows, more
 
+
+async def run(server, samples: int) -> list[str]:
+    email = "asked@example.com"
+
+    async def own_queue(owner, room):
+        # Also waiting for this owner, in a room listed after the asked one: each hint
+        # re-renders the owner's list (the first OWNER_LIST_MAX) and counts the rest.
+        queue = await sync_to_async(another_room)(email, "Zz queue")
+        await sync_to_async(waiting_guests)(queue["id"], OWN_QUEUE, "Queued")
+        return await ask_and_allow(server.port, server.port, owner, room, samples, "own")
+
+    echo, layer, asks, allows, (crowded_asks, crowded_allows) = await measure_levels(
+        server.port, server.port, samples, LEVELS, email, "", then=own_queue
+    )
     lines = [
         "## Ask to join and Allow, through one daphne process",
         "",
