@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "channels",
+    "common",
     "accounts",
     "rooms",
 ]
@@ -102,7 +103,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "rooms.limits.RateLimitMiddleware",
+    "common.limits.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "session_rooms.urls"
@@ -150,7 +151,7 @@ if _engine == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
-# HTTP requests inside Django at once, per process (session_rooms.asgi.BoundedHTTP): each runs
+# HTTP requests inside Django at once, per process (common.asgi.BoundedHTTP): each runs
 # in its own thread with its own database connection, so this bounds the connections a burst
 # opens (PostgreSQL refuses past max_connections, 100 by default). Two cores gain nothing past it.
 HTTP_CONCURRENCY = env_int("HTTP_CONCURRENCY", 16)
@@ -270,7 +271,7 @@ SECURE_CSP = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "rooms.logging.RedactLinkSecrets"}},
+    "filters": {"redact": {"()": "common.redact.RedactLinkSecrets"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.channels.server": {"level": "WARNING"}},

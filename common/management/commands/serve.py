@@ -5,7 +5,7 @@ import sys
 from daphne import cli
 from django.core.management.base import BaseCommand, CommandParser
 
-from rooms.logging import RedactingAccessLog
+from common.redact import RedactingAccessLog
 
 
 class Command(BaseCommand):
