@@ -60,8 +60,6 @@ def env_url(name: str, default: str | None, schemes: set[str]) -> str | None:
 
 
 DEBUG = env_bool("DEBUG", default=True)
-# `make bench` only: adds a bare view to compare the pages against.
-BENCHMARK = env_bool("BENCHMARK", default=False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
