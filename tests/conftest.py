@@ -1,6 +1,7 @@
 """Shared fixtures: alice owns rooms, bob owns other rooms, charlie must be refused."""
 
 import functools
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.hashers import make_password
@@ -53,3 +54,11 @@ def bobs_room(bob) -> Room:
 def fresh_limits():
     """Abuse-limit counters live in the cache; each test starts with none spent."""
     cache.clear()
+
+
+@pytest.fixture
+def media(settings, tmp_path) -> Path:
+    """Uploads go to this test's own folder; request it before a live server starts, which
+    takes MEDIA_ROOT from the settings."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -5,18 +5,11 @@ gets a toast aimed at that region instead of the whole 429 page."""
 import json
 import re
 
-from django.test import Client
-
 from rooms.models import JoinRequest
 from tests.conftest import PASSWORD
-from tests.helpers import HTMX, assert_in_html
+from tests.helpers import HTMX, ask, assert_in_html
 
 ASK_LIMITED = "Too many requests to join from your address."
-
-
-def ask(room, **headers):
-    # A fresh client each time: a new guest, from the same address as the others.
-    return Client().post(f"{room.participant_path}join/", {"display_name": "Dana"}, **headers)
 
 
 def htmx_config(html: str) -> dict:

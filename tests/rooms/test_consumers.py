@@ -8,47 +8,19 @@ import asyncio
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from rooms.consumers import GONE, PUSH_ONLY, REFUSED
 from rooms.models import JoinRequest, Presence, Room
-from session_rooms.asgi import application
+from tests.helpers import ORIGIN, close_code, open_stream, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ORIGIN = "http://127.0.0.1:8000"
-
-
-async def open_stream(path: str, client: Client | None = None, origin: str = ORIGIN):
-    headers = [(b"origin", origin.encode()), (b"host", b"127.0.0.1:8000")]
-    if client is not None and client.cookies:
-        cookies = "; ".join(f"{name}={c.value}" for name, c in client.cookies.items())
-        headers.append((b"cookie", cookies.encode()))
-    communicator = WebsocketCommunicator(application, path, headers=headers)
-    connected, _ = await communicator.connect()
-    return communicator, connected
-
-
-async def until(communicator: WebsocketCommunicator, text: str, timeout: float = 5) -> str:
-    """The first pushed message containing text (pushes may repeat a snapshot first)."""
-    async with asyncio.timeout(timeout):
-        while True:
-            message = await communicator.receive_from(timeout=timeout)
-            if text in message:
-                return message
-
-
-async def closed_with(communicator: WebsocketCommunicator) -> int:
-    message = await communicator.receive_output(timeout=3)
-    while message["type"] != "websocket.close":
-        message = await communicator.receive_output(timeout=3)
-    return message["code"]
 
 
 async def assert_refused(path: str, client: Client | None = None, origin: str = ORIGIN):
     communicator, connected = await open_stream(path, client, origin)
     if connected:  # Accepted, then closed with a code so the browser does not retry.
-        assert await closed_with(communicator) == REFUSED
+        assert await close_code(communicator) == REFUSED
     await communicator.disconnect()
 
 
@@ -168,7 +140,7 @@ async def test_new_links_end_an_old_hosts_stream_but_not_the_owners(alice, alice
 
     room = await database_sync_to_async(regenerate)()
     assert "This link has changed" in await until(host_stream, "This link has changed")
-    assert await closed_with(host_stream) == GONE
+    assert await close_code(host_stream) == GONE
     assert room.host_secret in await until(owner_stream, room.host_secret)
     await host_stream.disconnect()
     await owner_stream.disconnect()
@@ -232,7 +204,7 @@ async def test_deleting_the_room_tells_a_waiting_guest(alices_room):
     await until(communicator, "Waiting for the host")
     await database_sync_to_async(delete_room)(alices_room.pk)
     assert "This room has been deleted" in await until(communicator, "deleted")
-    assert await closed_with(communicator) == GONE
+    assert await close_code(communicator) == GONE
     await communicator.disconnect()
 
 
@@ -241,7 +213,7 @@ async def test_anything_a_client_sends_closes_the_socket(alice, alices_room):
     communicator, _ = await open_stream(path(alices_room, "guest"), guest)
     await until(communicator, 'id="join-state"')
     await communicator.send_to(text_data='{"status": "allowed"}')
-    assert await closed_with(communicator) == PUSH_ONLY
+    assert await close_code(communicator) == PUSH_ONLY
     await communicator.disconnect()
     assert await database_sync_to_async(JoinRequest.objects.get)() is not None
     assert (await database_sync_to_async(JoinRequest.objects.get)()).status == "pending"

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from rooms.models import Room
 from rooms.views import DASHBOARD_PAGE_SIZE
+from tests.helpers import HTMX
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def test_the_first_page_holds_the_most_recent_rooms(client, alice, thirty_rooms)
 
 def test_htmx_appends_the_next_page_and_drops_the_button_at_the_end(client, alice, thirty_rooms):
     client.force_login(alice)
-    response = client.get("/?page=2", HTTP_HX_REQUEST="true")
+    response = client.get("/?page=2", **HTMX)
     html = response.content.decode()
     assert names(response) == [f"Room {n:02}" for n in range(DASHBOARD_PAGE_SIZE, 30)]
     assert "<section" not in html  # only tiles and the out-of-band "more" area

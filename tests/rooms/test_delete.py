@@ -1,18 +1,8 @@
 import json
-from pathlib import Path
-
-import pytest
 
 from rooms.models import Activity, JoinRequest, Room
+from tests.helpers import HTMX
 from tests.rooms.images import give_images
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def media(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def url(room):

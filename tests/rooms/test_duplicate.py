@@ -1,19 +1,12 @@
 import json
-from pathlib import Path
 
 import pytest
 
 from rooms.models import IMAGE_FIELDS, Activity, Room
+from tests.helpers import HTMX
 from tests.rooms.images import give_images
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
 EVERYTHING = {"theme_and_branding": "on", "lobby": "on", "privacy": "on"}
-
-
-@pytest.fixture
-def media(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from rooms.models import JoinRequest, Room
+from tests.helpers import HTMX
 
 
 def join(client, room: Room, secret: str, name: str = "Dana", **headers):
@@ -51,7 +52,7 @@ def test_joining_an_unlocked_room_enters_at_once(client, bobs_room):
 
 
 def test_joining_with_htmx_navigates_with_hx_redirect(client, bobs_room):
-    response = join(client, bobs_room, bobs_room.participant_secret, HTTP_HX_REQUEST="true")
+    response = join(client, bobs_room, bobs_room.participant_secret, **HTMX)
     assert response.status_code == 200
     assert response["HX-Redirect"] == room_url(bobs_room, bobs_room.participant_secret)
 
@@ -74,7 +75,7 @@ def test_a_bad_name_is_refused_with_its_error(client, bobs_room, name, error):
 
 
 def test_a_bad_name_with_htmx_answers_the_join_state_only(client, bobs_room):
-    response = join(client, bobs_room, bobs_room.participant_secret, "", HTTP_HX_REQUEST="true")
+    response = join(client, bobs_room, bobs_room.participant_secret, "", **HTMX)
     assert response.status_code == 400
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="join-state"')

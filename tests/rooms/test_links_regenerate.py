@@ -1,8 +1,7 @@
 import json
 
 from rooms.models import Activity
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
+from tests.helpers import HTMX
 
 
 def url(room):

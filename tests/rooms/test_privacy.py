@@ -1,6 +1,5 @@
 from rooms.models import Activity, JoinRequest
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
+from tests.helpers import HTMX
 
 
 def set_privacy(client, room, locked, **extra):

@@ -1,6 +1,5 @@
 from rooms.models import Activity, Room
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
+from tests.helpers import HTMX
 
 
 def rename(client, room, name, **extra):
