@@ -19,7 +19,8 @@ def test_it_creates_a_locked_room_by_default(client, alice):
 
 def test_it_creates_an_unlocked_room_when_asked(client, alice):
     client.force_login(alice)
-    client.post("/rooms/new/", {"name": "Open house", "theme": "ocean", "locked": "0"})
+    response = client.post("/rooms/new/", {"name": "Open house", "theme": "ocean", "locked": "0"})
+    assert response.status_code == 302
     assert Room.objects.get().locked is False
 
 

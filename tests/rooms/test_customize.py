@@ -7,7 +7,7 @@ from django.db import IntegrityError
 from PIL import Image
 
 from rooms.models import Activity, Room
-from tests.helpers import stored_files, upload
+from tests.helpers import assert_in_html, stored_files, upload
 
 MB = 1024 * 1024
 
@@ -332,9 +332,13 @@ def test_the_simple_lobby_leaves_out_image_and_links(client, alice, alices_room)
         link_label_0="Agenda",
         link_url_0="https://example.com/agenda",
     )
-    client.post(url(alices_room), data)
+    assert client.post(url(alices_room), data).status_code == 302
     alices_room.refresh_from_db()
-    html = client.get(alices_room.participant_path).content.decode()
+    assert alices_room.lobby_links == [{"label": "Agenda", "url": "https://example.com/agenda"}]
+    response = client.get(alices_room.participant_path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert_in_html('<h1 class="lobby-heading" id="lobby-title">Standup</h1>', html)  # the lobby
     assert alices_room.lobby_image.url not in html
     assert "https://example.com/agenda" not in html
 

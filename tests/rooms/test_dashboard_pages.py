@@ -58,4 +58,7 @@ def test_a_bad_page_number_shows_the_first_page(client, alice, thirty_rooms, pag
 
 def test_a_stranger_never_pages_into_alices_rooms(client, charlie, thirty_rooms):
     client.force_login(charlie)
-    assert names(client.get("/?page=2")) == []
+    response = client.get("/?page=2")
+    assert response.status_code == 200
+    assert "Create your first room" in response.content.decode()
+    assert names(response) == []

@@ -30,7 +30,9 @@ def test_it_keeps_a_record_without_the_room(client, alice, alices_room):
 def test_it_takes_the_join_requests_with_it(client, alice, alices_room):
     JoinRequest.objects.create(room=alices_room, guest_id="g", display_name="Guest")
     client.force_login(alice)
-    client.post(url(alices_room))
+    response = client.post(url(alices_room))
+    assert response.status_code == 302
+    assert response.url == "/"
     assert not JoinRequest.objects.exists()
 
 

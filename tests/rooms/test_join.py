@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from rooms.models import JoinRequest, Room
-from tests.helpers import HTMX
+from tests.helpers import HTMX, assert_in_html
 
 
 def join(client, room: Room, secret: str, name: str = "Dana", **headers):
@@ -104,8 +104,11 @@ def test_the_host_link_skips_the_waiting_room(client, alices_room):
 
 
 def test_a_participant_never_sees_host_controls(client, bobs_room):
-    join(client, bobs_room, bobs_room.participant_secret)
-    html = client.get(room_url(bobs_room, bobs_room.participant_secret)).content.decode()
+    assert join(client, bobs_room, bobs_room.participant_secret).status_code == 302
+    response = client.get(room_url(bobs_room, bobs_room.participant_secret))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert_in_html('<h1 id="room-title">Bob\'s office hours</h1>', html)  # the room page
     assert "Host controls" not in html
     assert bobs_room.host_secret not in html
 

@@ -263,6 +263,8 @@ def test_privacy_refuses_a_stranger_and_a_participant(client, charlie, bobs_room
 
 def test_set_locked_to_the_same_state_changes_nothing(alice, alices_room):
     assert alices_room.set_locked(True, by=alice) is False
+    alices_room.refresh_from_db()
+    assert alices_room.locked is True
     assert not Activity.objects.filter(kind=Activity.Kind.PRIVACY).exists()
 
 
