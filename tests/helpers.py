@@ -29,34 +29,51 @@ def assert_in_html(needle: str, haystack: str, count: int | None = None) -> None
     _html.assertInHTML(needle, haystack, count=count)
 
 
-def elements(html: str, tag: str, **attributes: str | None) -> list[Element]:
-    """Every `tag` element of `html` that carries all `attributes`, in any order, whatever else
-    it holds. `aria_label="Rooms"` means aria-label; a value of None is a bare attribute
-    (`hidden=None`, `autofocus=None`)."""
-    wanted = set(normalize_attributes((n.replace("_", "-"), v) for n, v in attributes.items()))
+def elements(html: str | Element, tag: str, **attributes: str | None) -> list[Element]:
+    """Every `tag` element in `html` that carries all `attributes`, in any order, whatever else
+    it holds. `aria_label="Rooms"` means aria-label and `class_` class; a value of None is a
+    bare attribute (`hidden=None`, `autofocus=None`)."""
+    wanted = normalize_attributes(
+        (name.rstrip("_").replace("_", "-"), value) for name, value in attributes.items()
+    )
     found = []
 
     def walk(node: Element) -> None:
+        if node.name == tag and set(wanted) <= set(node.attributes):
+            found.append(node)
         for child in node.children:
             if isinstance(child, Element):
-                if child.name == tag and wanted <= set(child.attributes):
-                    found.append(child)
                 walk(child)
 
-    walk(parse_html(html))
+    walk(parse_html(html) if isinstance(html, str) else html)
     return found
 
 
+def element(html: str | Element, tag: str, **attributes: str | None) -> Element:
+    """The one element `elements` finds; it fails on none or several."""
+    found = elements(html, tag, **attributes)
+    assert len(found) == 1, f"{len(found)} <{tag}> with {attributes}"
+    return found[0]
+
+
 def only_element(html: str) -> Element:
-    """The one element an htmx partial consists of (it fails on anything around it)."""
+    """The one element an htmx partial consists of; it fails on anything beside it."""
     root = parse_html(html)
-    (element,) = root.children if isinstance(root, Element) and root.name is None else [root]
-    assert isinstance(element, Element), html[:200]
-    return element
+    children = root.children if root.name is None else [root]
+    assert len(children) == 1 and isinstance(children[0], Element), html[:300]
+    return children[0]
 
 
-def attribute(element: Element, name: str) -> str | None:
-    return dict(element.attributes)[name]
+def text(node: Element) -> str:
+    """What an element shows as text, its pieces joined by single spaces (Django's parser trims
+    the text beside each tag, so "<b>Re</b>tro" reads "Re tro")."""
+
+    def words(node: Element | str) -> list[str]:
+        return (
+            node.split() if isinstance(node, str) else [w for c in node.children for w in words(c)]
+        )
+
+    return " ".join(words(node))
 
 
 # Uploads and the files they leave

@@ -7,7 +7,7 @@ import re
 
 from rooms.models import JoinRequest
 from tests.conftest import PASSWORD
-from tests.helpers import HTMX, ask, assert_in_html
+from tests.helpers import HTMX, ask, assert_in_html, elements
 
 ASK_LIMITED = "Too many requests to join from your address."
 
@@ -31,8 +31,8 @@ def test_htmx_swaps_2xx_3xx_422_429_503_and_nothing_else(client, alices_room):
 
 def toast_regions(client, path: str) -> int:
     html = client.get(path, follow=True).content.decode()
-    assert '<div id="toasts" class="toasts" role="status" aria-live="polite">' in html
-    return html.count('id="toasts"')
+    assert elements(html, "div", id="toasts", class_="toasts", role="status", aria_live="polite")
+    return len(elements(html, "div", id="toasts"))
 
 
 def test_every_page_has_one_toast_region(client, alice, alices_room):

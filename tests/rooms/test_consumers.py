@@ -12,7 +12,7 @@ from django.test import Client
 
 from rooms.consumers import GONE, PUSH_ONLY, REFUSED
 from rooms.models import JoinRequest, Presence, Room
-from tests.helpers import ORIGIN, close_code, open_stream, until
+from tests.helpers import ORIGIN, close_code, element, open_stream, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,7 +67,7 @@ async def test_the_owner_stream_updates_the_dashboard_badge(alice, alices_room):
     owner = await browser(login=alice)
     communicator, _ = await open_stream("/ws/owner/?tiles=1", owner)
     first = await until(communicator, f'id="room-{alices_room.code}-waiting"')
-    assert "hidden" in first.split(f'id="room-{alices_room.code}-waiting"')[1].split(">")[0]
+    assert element(first, "span", id=f"room-{alices_room.code}-waiting", hidden=None)
     await browser(alices_room, name="Dana")
     pushed = await until(communicator, "Dana")
     assert f'id="room-{alices_room.code}-waiting"' in pushed

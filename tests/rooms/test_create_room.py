@@ -1,5 +1,5 @@
 from rooms.models import Activity, Room
-from tests.helpers import HTMX
+from tests.helpers import HTMX, elements
 
 
 def test_it_creates_a_locked_room_by_default(client, alice):
@@ -32,7 +32,7 @@ def test_htmx_gets_the_form_back_and_the_new_list(client, alice):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="new-room"' in html
-    assert 'id="room-list" aria-label="Rooms" hx-swap-oob="true"' in html
+    assert elements(html, "section", id="room-list", aria_label="Rooms", hx_swap_oob="true")
     assert "Retro" in html
 
 

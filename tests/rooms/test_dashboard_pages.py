@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from rooms.models import Room
 from rooms.views import DASHBOARD_PAGE_SIZE
-from tests.helpers import HTMX
+from tests.helpers import HTMX, elements
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def test_htmx_appends_the_next_page_and_drops_the_button_at_the_end(client, alic
     html = response.content.decode()
     assert names(response) == [f"Room {n:02}" for n in range(DASHBOARD_PAGE_SIZE, 30)]
     assert "<section" not in html  # only tiles and the out-of-band "more" area
-    assert 'id="more-rooms" class="more-rooms" hx-swap-oob="true"' in html
+    assert elements(html, "div", id="more-rooms", class_="more-rooms", hx_swap_oob="true")
     assert "Show more rooms" not in html
 
 

@@ -1,7 +1,7 @@
 import json
 
 from rooms.models import Activity, JoinRequest, Room
-from tests.helpers import HTMX
+from tests.helpers import HTMX, elements
 from tests.rooms.images import give_images
 
 
@@ -65,7 +65,7 @@ def test_htmx_swaps_in_the_list_without_the_room(client, alice, alices_room):
     client.force_login(alice)
     response = client.post(url(alices_room), **HTMX)
     html = response.content.decode()
-    assert 'id="room-list" aria-label="Rooms" hx-swap-oob="true"' in html
+    assert elements(html, "section", id="room-list", aria_label="Rooms", hx_swap_oob="true")
     assert f'id="room-{other.code}"' in html
     assert f'id="room-{alices_room.code}"' not in html
     event = json.loads(response["HX-Trigger-After-Settle"])["dialog-done"]
@@ -90,7 +90,7 @@ def test_get_asks_and_never_deletes(client, alice, alices_room):
         assert "permanent and irreversible" in html
         assert ">Delete room</button>" in html
         assert ">Cancel</a>" in html
-        assert f'method="post" action="{url(alices_room)}"' in html
+        assert elements(html, "form", method="post", action=url(alices_room))
     assert Room.objects.filter(pk=alices_room.pk).exists()
 
 

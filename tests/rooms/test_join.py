@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from rooms.models import JoinRequest, Room
-from tests.helpers import HTMX, assert_in_html
+from tests.helpers import HTMX, assert_in_html, element, only_element
 
 
 def join(client, room: Room, secret: str, name: str = "Dana", **headers):
@@ -78,7 +78,7 @@ def test_a_bad_name_with_htmx_answers_the_join_state_only(client, bobs_room):
     response = join(client, bobs_room, bobs_room.participant_secret, "", **HTMX)
     assert response.status_code == 400
     html = response.content.decode()
-    assert html.lstrip().startswith('<section id="join-state"')
+    assert element(only_element(html), "section", id="join-state")
     assert "Enter the name others will see." in html
 
 
