@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm
 
-from rooms.forms import PlainText
+from common.text import PlainText
 
 from .models import User
 

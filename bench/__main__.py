@@ -72,8 +72,8 @@ def main() -> None:
     raise_open_files_limit()
 
     os.environ["DATABASE_URL"] = bench_database_url()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "session_rooms.settings")
-    os.environ["BENCHMARK"] = "true"
+    # The app with the bench's baselines (bench/settings.py); daphne processes inherit it.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
     import django

@@ -1,5 +1,5 @@
 """The baseline of the WebSocket figures: a socket's message goes out through the channel layer's
-group_send and back, with no database and no template (served only when BENCHMARK=true)."""
+group_send and back, with no database and no template (served only by bench/asgi.py)."""
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 

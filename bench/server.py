@@ -1,4 +1,5 @@
-"""One daphne process (`manage.py serve`) on a free loopback port, with the bench environment."""
+"""One daphne process (`manage.py serve`, bench.asgi under bench.settings) on a free loopback
+port, with the bench environment."""
 
 import os
 import resource

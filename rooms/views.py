@@ -16,7 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
-from . import limits, roles
+from common import limits
+
+from . import roles
 from .forms import (
     CustomizeForm,
     DuplicateForm,

@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -48,6 +49,13 @@ def env_int(name: str, default: int) -> int:
     return number
 
 
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    value = os.environ.get(name) or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+    return value
+
+
 def env_url(name: str, default: str | None, schemes: set[str]) -> str | None:
     value = os.environ.get(name) or default
     if value is None:
@@ -60,8 +68,6 @@ def env_url(name: str, default: str | None, schemes: set[str]) -> str | None:
 
 
 DEBUG = env_bool("DEBUG", default=True)
-# `make bench` only: adds a bare view to compare the pages against.
-BENCHMARK = env_bool("BENCHMARK", default=False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -88,6 +94,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "channels",
+    "common",
     "accounts",
     "rooms",
 ]
@@ -102,7 +109,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "rooms.limits.RateLimitMiddleware",
+    "common.limits.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "session_rooms.urls"
@@ -150,7 +157,7 @@ if _engine == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
-# HTTP requests inside Django at once, per process (session_rooms.asgi.BoundedHTTP): each runs
+# HTTP requests inside Django at once, per process (common.asgi.BoundedHTTP): each runs
 # in its own thread with its own database connection, so this bounds the connections a burst
 # opens (PostgreSQL refuses past max_connections, 100 by default). Two cores gain nothing past it.
 HTTP_CONCURRENCY = env_int("HTTP_CONCURRENCY", 16)
@@ -209,7 +216,13 @@ LOGIN_REDIRECT_URL = "rooms:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+TIME_ZONE = os.environ.get("TIME_ZONE") or "UTC"
+try:
+    ZoneInfo(TIME_ZONE)
+except (ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(
+        f"TIME_ZONE must be an IANA time zone such as Europe/Paris, not {TIME_ZONE!r}."
+    ) from None
 USE_I18N = True
 USE_TZ = True
 
@@ -231,7 +244,7 @@ if _email_host:
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
                 "host": _email_host,
-                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "port": env_int("EMAIL_PORT", 587),
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": env_bool("EMAIL_USE_TLS", default=True),
@@ -267,11 +280,12 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "rooms.logging.RedactLinkSecrets"}},
+    "filters": {"redact": {"()": "common.redact.RedactLinkSecrets"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.channels.server": {"level": "WARNING"}},
 }

@@ -13,8 +13,3 @@ urlpatterns = [
     # default needs no other server. A proxy in front may serve MEDIA_ROOT directly instead.
     re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
-
-if settings.BENCHMARK:
-    from django.views.generic import TemplateView
-
-    urlpatterns += [path("bench/bare/", TemplateView.as_view(template_name="bench/bare.html"))]

@@ -1,20 +1,35 @@
 """Shared fixtures: alice owns rooms, bob owns other rooms, charlie must be refused."""
 
-import functools
+from pathlib import Path
 
 import pytest
-from django.contrib.auth.hashers import make_password
+from django.conf import settings as django_settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.core.cache import cache
 
 from accounts.models import User
 from rooms.models import Room
 
 PASSWORD = "correct-horse-battery-staple"
+# What production hashes passwords with, for the tests that test hashing.
+REAL_PASSWORD_HASHERS = list(django_settings.PASSWORD_HASHERS)
 
 
-@functools.cache
+class FastPasswordHasher(PBKDF2PasswordHasher):
+    """PBKDF2 with one iteration: the format production's hasher reads (a live daphne in
+    another process still logs alice in), without the cost that makes it slow on purpose."""
+
+    iterations = 1
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Tests that do not test hashing skip its cost (a log-in took 0.8 s): see test_signup's
+    test of the real hasher."""
+    settings.PASSWORD_HASHERS = ["tests.conftest.FastPasswordHasher"]
+
+
 def password_hash() -> str:
-    # Hashing is slow on purpose; the suite hashes the shared password once.
     return make_password(PASSWORD)
 
 
@@ -53,3 +68,11 @@ def bobs_room(bob) -> Room:
 def fresh_limits():
     """Abuse-limit counters live in the cache; each test starts with none spent."""
     cache.clear()
+
+
+@pytest.fixture
+def media(settings, tmp_path) -> Path:
+    """Uploads go to this test's own folder; request it before a live server starts, which
+    takes MEDIA_ROOT from the settings."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

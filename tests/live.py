@@ -1,13 +1,22 @@
-"""Real daphne processes serving the test database, for browser and multi-process tests."""
+"""Real daphne processes serving the test database, for browser and multi-process tests, and
+a person's browser and sockets against them (no JavaScript: urllib and websockets)."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+from http.cookiejar import CookieJar
 from pathlib import Path
+from urllib.parse import urlencode
+from urllib.request import HTTPCookieProcessor, Request, build_opener
 
 from django.conf import settings
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection, connect
+
+from tests.conftest import PASSWORD
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -79,3 +88,72 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+class Browser:
+    """A person's cookie jar against one server, posting forms with their CSRF token."""
+
+    def __init__(self, server: LiveServer) -> None:
+        self.server, self.cookies = server, CookieJar()
+        self.opener = build_opener(HTTPCookieProcessor(self.cookies))
+
+    def get(self, path: str) -> str:
+        with self.opener.open(self.server.url + path, timeout=10) as response:
+            return response.read().decode()
+
+    def submit(self, page: str, path: str, data: dict) -> str:
+        """Opens the page holding the form, then posts it, as a browser would."""
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.get(page))
+        body = urlencode({**data, "csrfmiddlewaretoken": token.group(1)}).encode()
+        request = Request(self.server.url + path, data=body, headers={"Referer": self.server.url})
+        with self.opener.open(request, timeout=10) as response:
+            return response.read().decode()
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.cookies)
+
+
+def signed_in_owner(server: LiveServer, owner) -> Browser:
+    browser = Browser(server)
+    login = {"username": owner.email, "password": PASSWORD}
+    browser.submit("/accounts/login/", "/accounts/login/", login)
+    return browser
+
+
+def ask(server: LiveServer, room, name: str) -> Browser:
+    guest = Browser(server)
+    lobby = room.participant_path
+    guest.submit(lobby, f"{lobby}join/", {"display_name": name})
+    return guest
+
+
+def open_stream(server: LiveServer, browser: Browser, path: str) -> ClientConnection:
+    headers = {"Cookie": browser.cookie_header()}
+    url = f"ws://127.0.0.1:{server.port}{path}"
+    return connect(url, origin=server.url, additional_headers=headers, open_timeout=10)
+
+
+def until(stream: ClientConnection, *texts: str, timeout: float = 10) -> str:
+    """The first message holding every text; fails after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            message = stream.recv(timeout=max(0.1, deadline - time.monotonic()))
+        except TimeoutError:
+            break
+        if all(text in message for text in texts):
+            return message
+    raise AssertionError(f"no message with {texts!r} within {timeout}s")
+
+
+def closes(stream: ClientConnection, timeout: float = 10) -> int | None:
+    """The close code once the server ends the socket; fails if it stays open."""
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            stream.recv(timeout=max(0.1, deadline - time.monotonic()))
+    except ConnectionClosed as closed:
+        return closed.rcvd.code if closed.rcvd else None
+    except TimeoutError:
+        pass
+    raise AssertionError(f"the socket stayed open for {timeout}s")

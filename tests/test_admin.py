@@ -1,6 +1,7 @@
 import pytest
 
 from accounts.models import User
+from tests.helpers import elements
 
 
 @pytest.fixture
@@ -27,7 +28,10 @@ def test_admins_filter_rooms_by_locked(admin_client, alices_room, bobs_room):
 
 
 def test_admin_never_shows_link_secrets(admin_client, alices_room):
-    html = admin_client.get(f"/admin/rooms/room/{alices_room.pk}/change/").content.decode()
+    response = admin_client.get(f"/admin/rooms/room/{alices_room.pk}/change/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert elements(html, "input", name="name", value="Standup")  # the room's change form
     assert alices_room.participant_secret not in html
     assert alices_room.host_secret not in html
 

@@ -2,7 +2,8 @@
 
 import asyncio
 
-from session_rooms.asgi import BoundedHTTP, application
+from common.asgi import BoundedHTTP
+from session_rooms.asgi import application
 
 
 async def test_http_requests_past_the_limit_wait_their_turn():

@@ -2,7 +2,7 @@
 
 import logging
 
-from rooms.logging import RedactingAccessLog, redact
+from common.redact import RedactingAccessLog, redact
 
 
 def test_a_404_on_a_room_link_is_logged_without_its_secret(client, alices_room, caplog):

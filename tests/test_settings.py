@@ -1,6 +1,7 @@
 """Settings come from the environment, and a bad value stops start-up naming the variable."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -40,6 +41,9 @@ def start(**env: str) -> subprocess.CompletedProcess:
         ({"REDIS_URL": "localhost:6379"}, "REDIS_URL must be a URL"),
         ({"WAITING_ROOM_CAP": "lots"}, "WAITING_ROOM_CAP must be a whole number"),
         ({"ASK_LIMIT_PER_MINUTE": "0"}, "ASK_LIMIT_PER_MINUTE must be at least 1"),
+        ({"EMAIL_HOST": "mail", "EMAIL_PORT": "smtp"}, "EMAIL_PORT must be a whole number"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of DEBUG, INFO"),
+        ({"TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE must be an IANA time zone"),
         (
             {"DATABASE_URL": "mysql://x@localhost/db"},
             "DATABASE_URL must point at SQLite or PostgreSQL",
@@ -72,3 +76,12 @@ def test_an_https_site_url_makes_cookies_secure():
     result = start(DEBUG="false", SECRET_KEY="x" * 60, SITE_URL="https://rooms.example.com")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("true]")
+
+
+def test_the_readme_lists_every_variable_the_settings_read():
+    source = (settings.BASE_DIR / "session_rooms" / "settings.py").read_text()
+    read = set(re.findall(r"""(?:environ\.get|env_\w+)\(\s*["']([A-Z_]+)["']""", source))
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    table = readme[readme.index("## Settings") : readme.index("## Tests")]
+    assert len(read) > 20
+    assert sorted(name for name in read if f"`{name}`" not in table) == []

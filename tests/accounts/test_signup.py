@@ -1,5 +1,7 @@
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, identify_hasher
+
 from accounts.models import User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, REAL_PASSWORD_HASHERS
 
 
 def test_it_creates_an_account_and_signs_in(client, db):
@@ -18,6 +20,20 @@ def test_it_creates_an_account_and_signs_in(client, db):
     assert user.email == "dora@example.com"
     assert user.display_name == "Dora"
     assert client.get("/").context["user"] == user
+
+
+def test_it_stores_the_password_with_the_slow_salted_hasher(client, db, settings):
+    settings.PASSWORD_HASHERS = REAL_PASSWORD_HASHERS  # the suite's fast one aside
+    data = {"email": "dora@example.com", "display_name": "Dora"}
+    response = client.post(
+        "/accounts/signup/", {**data, "password1": PASSWORD, "password2": PASSWORD}
+    )
+    assert response.status_code == 302
+    stored = User.objects.get().password
+    assert PASSWORD not in stored
+    assert identify_hasher(stored).algorithm == "pbkdf2_sha256"
+    assert int(stored.split("$")[1]) == PBKDF2PasswordHasher.iterations >= 1_000_000
+    assert User.objects.get().check_password(PASSWORD)
 
 
 def test_it_shows_the_plain_labels(client, db):

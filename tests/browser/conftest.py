@@ -42,8 +42,14 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def server(transactional_db) -> Iterator[LiveServer]:
-    server = LiveServer()
+def server_env() -> dict[str, str]:
+    """Settings for the live server's environment; a test parametrizes it to change one."""
+    return {}
+
+
+@pytest.fixture
+def server(transactional_db, server_env) -> Iterator[LiveServer]:
+    server = LiveServer(**server_env)
     yield server
     server.stop()
 

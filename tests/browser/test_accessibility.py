@@ -19,11 +19,17 @@ def assert_accessible(page) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+    ("path", "heading"),
+    [
+        ("/accounts/login/", "Log in"),
+        ("/accounts/signup/", "Create your account"),
+        ("/accounts/password/reset/", "Reset your password"),
+    ],
 )
-def test_the_account_pages(new_context, db, path):
+def test_the_account_pages(new_context, db, path, heading):
     page = new_context(**A11Y).new_page()
     page.goto(path)
+    expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
     assert_accessible(page)
 
 

@@ -10,12 +10,7 @@ from playwright.sync_api import Page, expect
 from rooms.models import Room
 from tests.browser.conftest import log_in, screenshot
 
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    # Before the server fixture starts daphne, which takes MEDIA_ROOT from the settings.
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+pytestmark = pytest.mark.usefixtures("media")
 
 
 def write_png(path: Path, color: tuple[int, int, int], size=(160, 60)) -> Path:

@@ -1,4 +1,5 @@
 from rooms.models import Activity, Room
+from tests.helpers import HTMX, elements
 
 
 def test_it_creates_a_locked_room_by_default(client, alice):
@@ -18,19 +19,20 @@ def test_it_creates_a_locked_room_by_default(client, alice):
 
 def test_it_creates_an_unlocked_room_when_asked(client, alice):
     client.force_login(alice)
-    client.post("/rooms/new/", {"name": "Open house", "theme": "ocean", "locked": "0"})
+    response = client.post("/rooms/new/", {"name": "Open house", "theme": "ocean", "locked": "0"})
+    assert response.status_code == 302
     assert Room.objects.get().locked is False
 
 
 def test_htmx_gets_the_form_back_and_the_new_list(client, alice):
     client.force_login(alice)
     response = client.post(
-        "/rooms/new/", {"name": "Retro", "theme": "ocean", "locked": "1"}, HTTP_HX_REQUEST="true"
+        "/rooms/new/", {"name": "Retro", "theme": "ocean", "locked": "1"}, **HTMX
     )
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="new-room"' in html
-    assert 'id="room-list" aria-label="Rooms" hx-swap-oob="true"' in html
+    assert elements(html, "section", id="room-list", aria_label="Rooms", hx_swap_oob="true")
     assert "Retro" in html
 
 
@@ -45,7 +47,7 @@ def test_an_empty_name_shows_its_error_and_creates_nothing(client, alice):
 def test_a_too_long_name_shows_its_error_in_place_with_htmx(client, alice):
     client.force_login(alice)
     response = client.post(
-        "/rooms/new/", {"name": "x" * 81, "theme": "ocean", "locked": "1"}, HTTP_HX_REQUEST="true"
+        "/rooms/new/", {"name": "x" * 81, "theme": "ocean", "locked": "1"}, **HTMX
     )
     html = response.content.decode()
     assert "Keep the name to 80 characters or fewer." in html

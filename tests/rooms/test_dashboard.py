@@ -5,6 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from rooms.models import JoinRequest, Room
+from tests.helpers import assert_in_html, element, text
 
 
 def test_it_sends_the_anonymous_visitor_to_log_in(client, db):
@@ -30,7 +31,11 @@ def test_it_shows_only_the_owners_rooms(client, alice, alices_room, bobs_room):
 
 def test_a_stranger_sees_none_of_alices_rooms(client, charlie, alices_room):
     client.force_login(charlie)
-    html = client.get("/").content.decode()
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert_in_html("<h1>Your rooms</h1>", html)
+    assert_in_html("<h2>Create your first room</h2>", html)  # charlie's own, empty, dashboard
     assert "Standup" not in html
     assert alices_room.participant_secret not in html
 
@@ -50,7 +55,7 @@ def test_a_tile_shows_name_last_used_and_join(client, alice, alices_room):
     html = client.get("/").content.decode()
     assert 'id="room-' + str(alices_room.code) in html
     assert "Last used" in html
-    assert f'href="/rooms/{alices_room.code}/join/">Join</a>' in html
+    assert text(element(html, "a", href=f"/rooms/{alices_room.code}/join/")) == "Join"
 
 
 def test_a_name_with_html_is_shown_as_text(client, alice):

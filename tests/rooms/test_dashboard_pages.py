@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from rooms.models import Room
 from rooms.views import DASHBOARD_PAGE_SIZE
+from tests.helpers import HTMX, elements
 
 
 @pytest.fixture
@@ -30,11 +31,11 @@ def test_the_first_page_holds_the_most_recent_rooms(client, alice, thirty_rooms)
 
 def test_htmx_appends_the_next_page_and_drops_the_button_at_the_end(client, alice, thirty_rooms):
     client.force_login(alice)
-    response = client.get("/?page=2", HTTP_HX_REQUEST="true")
+    response = client.get("/?page=2", **HTMX)
     html = response.content.decode()
     assert names(response) == [f"Room {n:02}" for n in range(DASHBOARD_PAGE_SIZE, 30)]
     assert "<section" not in html  # only tiles and the out-of-band "more" area
-    assert 'id="more-rooms" class="more-rooms" hx-swap-oob="true"' in html
+    assert elements(html, "div", id="more-rooms", class_="more-rooms", hx_swap_oob="true")
     assert "Show more rooms" not in html
 
 
@@ -57,4 +58,7 @@ def test_a_bad_page_number_shows_the_first_page(client, alice, thirty_rooms, pag
 
 def test_a_stranger_never_pages_into_alices_rooms(client, charlie, thirty_rooms):
     client.force_login(charlie)
-    assert names(client.get("/?page=2")) == []
+    response = client.get("/?page=2")
+    assert response.status_code == 200
+    assert "Create your first room" in response.content.decode()
+    assert names(response) == []

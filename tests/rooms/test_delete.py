@@ -1,18 +1,8 @@
 import json
-from pathlib import Path
-
-import pytest
 
 from rooms.models import Activity, JoinRequest, Room
+from tests.helpers import HTMX, elements
 from tests.rooms.images import give_images
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def media(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def url(room):
@@ -40,7 +30,9 @@ def test_it_keeps_a_record_without_the_room(client, alice, alices_room):
 def test_it_takes_the_join_requests_with_it(client, alice, alices_room):
     JoinRequest.objects.create(room=alices_room, guest_id="g", display_name="Guest")
     client.force_login(alice)
-    client.post(url(alices_room))
+    response = client.post(url(alices_room))
+    assert response.status_code == 302
+    assert response.url == "/"
     assert not JoinRequest.objects.exists()
 
 
@@ -73,7 +65,7 @@ def test_htmx_swaps_in_the_list_without_the_room(client, alice, alices_room):
     client.force_login(alice)
     response = client.post(url(alices_room), **HTMX)
     html = response.content.decode()
-    assert 'id="room-list" aria-label="Rooms" hx-swap-oob="true"' in html
+    assert elements(html, "section", id="room-list", aria_label="Rooms", hx_swap_oob="true")
     assert f'id="room-{other.code}"' in html
     assert f'id="room-{alices_room.code}"' not in html
     event = json.loads(response["HX-Trigger-After-Settle"])["dialog-done"]
@@ -98,7 +90,7 @@ def test_get_asks_and_never_deletes(client, alice, alices_room):
         assert "permanent and irreversible" in html
         assert ">Delete room</button>" in html
         assert ">Cancel</a>" in html
-        assert f'method="post" action="{url(alices_room)}"' in html
+        assert elements(html, "form", method="post", action=url(alices_room))
     assert Room.objects.filter(pk=alices_room.pk).exists()
 
 

@@ -1,19 +1,12 @@
 import json
-from pathlib import Path
 
 import pytest
 
 from rooms.models import IMAGE_FIELDS, Activity, Room
+from tests.helpers import HTMX, assert_in_html, elements
 from tests.rooms.images import give_images
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
 EVERYTHING = {"theme_and_branding": "on", "lobby": "on", "privacy": "on"}
-
-
-@pytest.fixture
-def media(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture
@@ -114,7 +107,7 @@ def test_the_dialog_proposes_a_name_and_every_setting(client, alice, alices_room
         html = response.content.decode()
         assert 'value="Standup (copy)"' in html
         for label in ("Theme and branding", "Lobby", "Privacy"):
-            assert f'<span class="choice-label">{label}</span>' in html
+            assert_in_html(f'<span class="choice-label">{label}</span>', html)
         assert html.count(" checked>") == 3
         assert ">Duplicate room</button>" in html
     assert Room.objects.count() == 1
@@ -132,7 +125,7 @@ def test_htmx_swaps_in_the_list_with_the_new_tile(client, alice, alices_room):
     response = client.post(url(alices_room), {"name": "Standup (copy)"}, **HTMX)
     copy = the_copy(alices_room)
     html = response.content.decode()
-    assert 'id="room-list" aria-label="Rooms" hx-swap-oob="true"' in html
+    assert elements(html, "section", id="room-list", aria_label="Rooms", hx_swap_oob="true")
     assert f'id="room-{copy.code}"' in html
     assert f'id="room-{alices_room.code}"' in html
     event = json.loads(response["HX-Trigger-After-Settle"])["dialog-done"]

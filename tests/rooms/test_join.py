@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from rooms.models import JoinRequest, Room
+from tests.helpers import HTMX, assert_in_html, element, only_element
 
 
 def join(client, room: Room, secret: str, name: str = "Dana", **headers):
@@ -51,7 +52,7 @@ def test_joining_an_unlocked_room_enters_at_once(client, bobs_room):
 
 
 def test_joining_with_htmx_navigates_with_hx_redirect(client, bobs_room):
-    response = join(client, bobs_room, bobs_room.participant_secret, HTTP_HX_REQUEST="true")
+    response = join(client, bobs_room, bobs_room.participant_secret, **HTMX)
     assert response.status_code == 200
     assert response["HX-Redirect"] == room_url(bobs_room, bobs_room.participant_secret)
 
@@ -74,10 +75,10 @@ def test_a_bad_name_is_refused_with_its_error(client, bobs_room, name, error):
 
 
 def test_a_bad_name_with_htmx_answers_the_join_state_only(client, bobs_room):
-    response = join(client, bobs_room, bobs_room.participant_secret, "", HTTP_HX_REQUEST="true")
+    response = join(client, bobs_room, bobs_room.participant_secret, "", **HTMX)
     assert response.status_code == 400
     html = response.content.decode()
-    assert html.lstrip().startswith('<section id="join-state"')
+    assert element(only_element(html), "section", id="join-state")
     assert "Enter the name others will see." in html
 
 
@@ -103,8 +104,11 @@ def test_the_host_link_skips_the_waiting_room(client, alices_room):
 
 
 def test_a_participant_never_sees_host_controls(client, bobs_room):
-    join(client, bobs_room, bobs_room.participant_secret)
-    html = client.get(room_url(bobs_room, bobs_room.participant_secret)).content.decode()
+    assert join(client, bobs_room, bobs_room.participant_secret).status_code == 302
+    response = client.get(room_url(bobs_room, bobs_room.participant_secret))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert_in_html('<h1 id="room-title">Bob\'s office hours</h1>', html)  # the room page
     assert "Host controls" not in html
     assert bobs_room.host_secret not in html
 

@@ -3,11 +3,7 @@
 from django.test import Client
 
 from rooms.models import JoinRequest
-
-
-def ask(room, name: str = "Dana", client: Client | None = None):
-    client = client or Client()  # a fresh browser each time: a new guest identity
-    return client.post(f"{room.participant_path}join/", {"display_name": name})
+from tests.helpers import ask
 
 
 def test_fresh_guests_from_one_address_meet_a_429(alices_room, settings):

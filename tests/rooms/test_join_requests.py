@@ -9,16 +9,13 @@ from django.test import Client
 from django.utils import timezone
 
 from rooms.models import OWNER_LIST_MAX, Activity, JoinRequest, Room
-
-
-def ask(client: Client, room: Room, name: str = "Dana"):
-    return client.post(f"/r/{room.slug}/{room.participant_secret}/join/", {"display_name": name})
+from tests.helpers import HTMX, ask, assert_in_html, element, only_element
 
 
 def guest(room: Room, name: str) -> JoinRequest:
     """A separate browser asking to join; returns its stored request."""
     client = Client()
-    ask(client, room, name)
+    ask(room, name, client=client)
     return JoinRequest.objects.get(room=room, display_name=name)
 
 
@@ -38,15 +35,15 @@ def decide(client: Client, room: Room, action: str, pk: int | None = None, **hea
 
 
 def test_asking_stores_a_pending_request(client, alices_room):
-    ask(client, alices_room)
+    ask(alices_room, client=client)
     request = JoinRequest.objects.get()
     assert (request.room, request.display_name, request.status) == (alices_room, "Dana", "pending")
     assert request.guest_id == client.session["guest_id"]
 
 
 def test_asking_twice_makes_one_request(client, alices_room):
-    ask(client, alices_room)
-    ask(client, alices_room)
+    ask(alices_room, client=client)
+    ask(alices_room, client=client)
     assert JoinRequest.objects.count() == 1
 
 
@@ -59,20 +56,20 @@ def test_two_browsers_make_two_requests(alices_room):
 def test_asking_again_right_after_a_denial_is_refused_with_a_clear_message(
     client, alice, alices_room
 ):
-    ask(client, alices_room)
+    ask(alices_room, client=client)
     JoinRequest.objects.get().deny(by=alice)
-    response = ask(client, alices_room)
+    response = ask(alices_room, client=client)
     assert response.status_code == 429
     assert "seconds before asking again" in response.content.decode()
     assert JoinRequest.objects.get().status == "denied"
 
 
 def test_asking_again_after_ten_seconds_waits_again(client, alice, alices_room):
-    ask(client, alices_room)
+    ask(alices_room, client=client)
     request = JoinRequest.objects.get()
     request.deny(by=alice)
     JoinRequest.objects.update(asked_at=timezone.now() - timedelta(seconds=11))
-    response = ask(client, alices_room, "Dana again")
+    response = ask(alices_room, "Dana again", client=client)
     assert response.status_code == 302
     request.refresh_from_db()
     assert (request.status, request.display_name, request.decided_by) == (
@@ -84,7 +81,7 @@ def test_asking_again_after_ten_seconds_waits_again(client, alice, alices_room):
 
 def test_the_owner_allows_a_guest(client, alice, alices_room):
     dana = Client()
-    ask(dana, alices_room)
+    ask(alices_room, client=dana)
     request = JoinRequest.objects.get()
     client.force_login(alice)
     response = decide(client, alices_room, "allow", request.pk)
@@ -102,7 +99,7 @@ def test_the_owner_allows_a_guest(client, alice, alices_room):
 
 def test_the_owner_denies_a_guest_who_may_ask_again(client, alice, alices_room):
     dana = Client()
-    ask(dana, alices_room)
+    ask(alices_room, client=dana)
     client.force_login(alice)
     decide(client, alices_room, "deny", JoinRequest.objects.get().pk)
     assert JoinRequest.objects.get().status == "denied"
@@ -210,11 +207,11 @@ def test_an_htmx_decision_from_the_notification_area_answers_that_area(client, a
         alices_room,
         "allow",
         dana.pk,
-        HTTP_HX_REQUEST="true",
+        **HTMX,
         HTTP_HX_TARGET="owner-requests",
     )
     html = response.content.decode()
-    assert html.lstrip().startswith('<section id="owner-requests"')
+    assert element(only_element(html), "section", id="owner-requests")
     assert "Erin" in html
     assert "Dana" not in html
     assert erin.status == "pending"
@@ -223,11 +220,9 @@ def test_an_htmx_decision_from_the_notification_area_answers_that_area(client, a
 def test_an_htmx_decision_from_the_room_answers_the_host_panel(alices_room):
     dana = guest(alices_room, "Dana")
     hana = host_client(alices_room)
-    response = decide(
-        hana, alices_room, "deny", dana.pk, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="host-panel"
-    )
+    response = decide(hana, alices_room, "deny", dana.pk, **HTMX, HTTP_HX_TARGET="host-panel")
     html = response.content.decode()
-    assert html.lstrip().startswith('<section id="host-panel"')
+    assert element(only_element(html), "section", id="host-panel")
     assert "Nobody is waiting." in html
 
 
@@ -268,6 +263,8 @@ def test_privacy_refuses_a_stranger_and_a_participant(client, charlie, bobs_room
 
 def test_set_locked_to_the_same_state_changes_nothing(alice, alices_room):
     assert alices_room.set_locked(True, by=alice) is False
+    alices_room.refresh_from_db()
+    assert alices_room.locked is True
     assert not Activity.objects.filter(kind=Activity.Kind.PRIVACY).exists()
 
 
@@ -336,7 +333,7 @@ def test_the_notification_area_lists_the_first_requests_and_counts_the_rest(
     )
     first = JoinRequest.objects.get(display_name="Guest 00")
     client.force_login(alice)
-    headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "owner-requests"}
+    headers = {**HTMX, "HTTP_HX_TARGET": "owner-requests"}
     html = decide(client, alices_room, "deny", first.pk, **headers).content.decode()
     assert html.count("data-request-id=") == OWNER_LIST_MAX
     assert f"{OWNER_LIST_MAX + 1} guests waiting" in html
@@ -352,9 +349,9 @@ def test_the_host_panel_lists_the_first_requests_and_counts_the_rest(client, ali
     )
     first = JoinRequest.objects.get(display_name="Guest 00")
     client.force_login(alice)
-    headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "host-panel"}
+    headers = {**HTMX, "HTTP_HX_TARGET": "host-panel"}
     html = decide(client, alices_room, "deny", first.pk, **headers).content.decode()
     assert html.count("data-request-id=") == OWNER_LIST_MAX
-    assert f'<span class="count">{OWNER_LIST_MAX + 1}</span>' in html
+    assert_in_html(f'<span class="count">{OWNER_LIST_MAX + 1}</span>', html)
     assert "and 1 more waiting." in html
     assert f"Guest {OWNER_LIST_MAX + 1}" not in html

@@ -1,8 +1,7 @@
 import json
 
 from rooms.models import Activity
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
+from tests.helpers import HTMX, elements
 
 
 def url(room):
@@ -43,7 +42,7 @@ def test_htmx_swaps_in_the_new_links_and_closes_the_dialog(client, alice, alices
     response = client.post(url(alices_room), **HTMX)
     alices_room.refresh_from_db()
     html = response.content.decode()
-    assert 'id="room-list" aria-label="Rooms" hx-swap-oob="true"' in html
+    assert elements(html, "section", id="room-list", aria_label="Rooms", hx_swap_oob="true")
     assert alices_room.participant_url in html
     assert alices_room.host_url in html
     event = json.loads(response["HX-Trigger-After-Settle"])["dialog-done"]

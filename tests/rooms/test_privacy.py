@@ -1,6 +1,5 @@
 from rooms.models import Activity, JoinRequest
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
+from tests.helpers import HTMX, assert_in_html, element, only_element, text
 
 
 def set_privacy(client, room, locked, **extra):
@@ -48,12 +47,14 @@ def test_htmx_gets_the_tile_with_the_switch_flipped(client, alice, alices_room):
     JoinRequest.objects.create(room=alices_room, guest_id="g", display_name="Guest")
     client.force_login(alice)
     html = set_privacy(client, alices_room, "0", **HTMX).content.decode()
-    assert html.lstrip().startswith("<article")
-    assert f'role="switch" id="privacy-{alices_room.code}" aria-checked="false"' in html
-    assert ">Unlocked</span>" in html
-    assert '<input type="hidden" name="locked" value="1">' in html
+    tile = only_element(html)
+    assert tile.name == "article"
+    switch = element(tile, "button", id=f"privacy-{alices_room.code}", role="switch")
+    assert dict(switch.attributes)["aria-checked"] == "false"
+    assert "Unlocked" in text(switch)
+    assert_in_html('<input type="hidden" name="locked" value="1">', html)
     # Unlocking let the waiting guest in: the badge is there for pushes, hidden at zero.
-    assert 'data-waiting-count="0" hidden' in html
+    assert element(tile, "span", data_waiting_count="0", hidden=None)
     assert JoinRequest.objects.get().status == JoinRequest.Status.ALLOWED
 
 
@@ -68,8 +69,9 @@ def test_locking_keeps_the_waiting_badge_in_the_tile(client, alice, alices_room)
 def test_the_dashboard_posts_the_opposite_state(client, alice, alices_room):
     client.force_login(alice)
     html = client.get("/").content.decode()
-    assert 'aria-checked="true"' in html
-    assert '<input type="hidden" name="locked" value="0">' in html
+    switch = element(html, "button", id=f"privacy-{alices_room.code}", role="switch")
+    assert dict(switch.attributes)["aria-checked"] == "true"
+    assert_in_html('<input type="hidden" name="locked" value="0">', html)
 
 
 def test_a_value_other_than_1_or_0_is_refused(client, alice, alices_room):

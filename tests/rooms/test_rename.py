@@ -1,6 +1,5 @@
 from rooms.models import Activity, Room
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
+from tests.helpers import HTMX, assert_in_html, element, elements, only_element, text
 
 
 def rename(client, room, name, **extra):
@@ -37,13 +36,13 @@ def test_htmx_gets_the_tile_back_with_the_new_name(client, alice, alices_room):
     client.force_login(alice)
     response = rename(client, alices_room, "Retro", **HTMX)
     html = response.content.decode()
-    tile_start = f'<article class="tile theme-ocean" id="room-{alices_room.code}"'
     assert response.status_code == 200
-    assert html.lstrip().startswith(tile_start)
-    assert ">Retro</h3>" in html
+    tile = only_element(html)
+    assert (tile.name, dict(tile.attributes)["id"]) == ("article", f"room-{alices_room.code}")
+    assert "Retro" in [text(title) for title in elements(tile, "h3")]
     # Focus goes back to the pencil.
-    assert f'id="rename-{alices_room.code}" data-rename-toggle aria-label="Rename"' in html
-    assert "autofocus" in html.split(f'id="rename-{alices_room.code}"')[1].split(">")[0]
+    pencil = element(tile, "button", id=f"rename-{alices_room.code}", aria_label="Rename")
+    assert ("autofocus", None) in pencil.attributes
 
 
 def test_an_empty_name_shows_its_error_in_place(client, alice, alices_room):
@@ -87,7 +86,7 @@ def test_without_javascript_a_bad_name_shows_the_dashboard_with_the_error(
     response = rename(client, alices_room, "")
     html = response.content.decode()
     assert response.status_code == 400
-    assert "<h1>Your rooms</h1>" in html
+    assert_in_html("<h1>Your rooms</h1>", html)
     assert "Give the room a name." in html
     assert f'id="rename-input-{alices_room.code}"' in html
 
@@ -96,12 +95,14 @@ def test_the_dashboard_opens_the_rename_form_without_javascript(client, alice, a
     other = Room.create(alice, name="Other")
     client.force_login(alice)
     html = client.get(f"/?rename={alices_room.code}").content.decode()
-    tile = html.split(f'id="room-{alices_room.code}"')[1].split("</article>")[0]
-    other_tile = html.split(f'id="room-{other.code}"')[1].split("</article>")[0]
-    assert '<div class="tile-title" hidden>' in tile
-    assert "novalidate>" in tile  # The rename form is shown, not hidden.
-    assert '<div class="tile-title">' in other_tile
-    assert "novalidate hidden>" in other_tile
+    tile = element(html, "article", id=f"room-{alices_room.code}")
+    other_tile = element(html, "article", id=f"room-{other.code}")
+    rename_form = {"action": f"/rooms/{alices_room.code}/rename/", "method": "post"}
+    assert element(tile, "div", class_="tile-title", hidden=None)
+    assert ("hidden", None) not in element(tile, "form", **rename_form).attributes  # shown
+    assert ("hidden", None) not in element(other_tile, "div", class_="tile-title").attributes
+    other_form = {"action": f"/rooms/{other.code}/rename/", "method": "post"}
+    assert element(other_tile, "form", hidden=None, **other_form)
 
 
 def test_a_bad_rename_parameter_is_ignored(client, alice, alices_room):

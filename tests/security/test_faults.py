@@ -22,14 +22,21 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
-from websockets.exceptions import ConnectionClosed
-from websockets.sync.client import ClientConnection, connect
+from websockets.sync.client import ClientConnection
 
 from rooms.models import Presence
 from session_rooms.asgi import application
-from tests.conftest import PASSWORD
-from tests.live import LiveServer, free_port
-from tests.rooms.test_two_processes import Browser
+from tests.helpers import stream_headers
+from tests.live import (
+    Browser,
+    LiveServer,
+    ask,
+    closes,
+    free_port,
+    open_stream,
+    signed_in_owner,
+    until,
+)
 
 
 def needs_real_servers(test):
@@ -94,52 +101,6 @@ def live_servers(redis: RedisServer, count: int = 1, **env: str) -> Iterator[lis
     finally:
         for server in servers:
             server.stop()
-
-
-def signed_in_owner(server: LiveServer, owner) -> Browser:
-    browser = Browser(server)
-    login = {"username": owner.email, "password": PASSWORD}
-    browser.submit("/accounts/login/", "/accounts/login/", login)
-    return browser
-
-
-def ask(server: LiveServer, room, name: str) -> Browser:
-    guest = Browser(server)
-    lobby = room.participant_path
-    guest.submit(lobby, f"{lobby}join/", {"display_name": name})
-    return guest
-
-
-def open_stream(server: LiveServer, browser: Browser, path: str) -> ClientConnection:
-    headers = {"Cookie": browser.cookie_header()}
-    url = f"ws://127.0.0.1:{server.port}{path}"
-    return connect(url, origin=server.url, additional_headers=headers, open_timeout=10)
-
-
-def until(stream: ClientConnection, *texts: str, timeout: float = 10) -> str:
-    """The first message holding every text; fails after timeout seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            message = stream.recv(timeout=max(0.1, deadline - time.monotonic()))
-        except TimeoutError:
-            break
-        if all(text in message for text in texts):
-            return message
-    raise AssertionError(f"no message with {texts!r} within {timeout}s")
-
-
-def closes(stream: ClientConnection, timeout: float = 10) -> int | None:
-    """The close code once the server ends the socket; fails if it stays open."""
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline:
-            stream.recv(timeout=max(0.1, deadline - time.monotonic()))
-    except ConnectionClosed as closed:
-        return closed.rcvd.code if closed.rcvd else None
-    except TimeoutError:
-        pass
-    raise AssertionError(f"the socket stayed open for {timeout}s")
 
 
 def pending_names(room) -> list[str]:
@@ -282,12 +243,8 @@ async def test_presence_left_by_a_dead_process_leaves_the_list(settings, bobs_ro
     await database_sync_to_async(pat.post)(
         f"{bobs_room.participant_path}join/", {"display_name": "Pat"}
     )
-    cookies = "; ".join(f"{name}={c.value}" for name, c in pat.cookies.items())
-    headers = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
     path = f"/ws{bobs_room.participant_path}room/"
-    communicator = WebsocketCommunicator(
-        application, path, [*headers, (b"cookie", cookies.encode())]
-    )
+    communicator = WebsocketCommunicator(application, path, stream_headers(pat))
     try:
         await communicator.connect(timeout=5)
         assert names_in(await communicator.receive_from(timeout=5)) == ["Ghost", "Pat"]

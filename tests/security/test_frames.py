@@ -5,19 +5,16 @@ one knows) ends the socket it came on, changes nothing stored, and another socke
 stream still gets the next push.
 """
 
-import asyncio
 import json
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from rooms.consumers import PUSH_ONLY
 from rooms.models import JoinRequest, Room
-from session_rooms.asgi import application
-from tests.live import LiveServer
-from tests.security import test_faults as live
+from tests import live
+from tests.helpers import close_code, listen, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,34 +26,6 @@ FRAMES = {
     "a forged decision": {"text": json.dumps({"type": "requests.changed", "allow": 1})},
     "empty": {"text": ""},
 }
-
-
-async def open_stream(path: str, client: Client) -> WebsocketCommunicator:
-    headers = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
-    cookies = "; ".join(f"{name}={c.value}" for name, c in client.cookies.items())
-    headers.append((b"cookie", cookies.encode()))
-    communicator = WebsocketCommunicator(application, path, headers=headers)
-    connected, _ = await communicator.connect(timeout=5)
-    assert connected
-    return communicator
-
-
-async def until(communicator: WebsocketCommunicator, text: str, timeout: float = 5) -> str:
-    async with asyncio.timeout(timeout):
-        while True:
-            message = await communicator.receive_output(timeout=timeout)
-            assert message["type"] == "websocket.send", message
-            if text in message["text"]:
-                return message["text"]
-
-
-async def close_code(communicator: WebsocketCommunicator) -> int:
-    async with asyncio.timeout(5):
-        while (message := await communicator.receive_output(timeout=5))["type"] != (
-            "websocket.close"
-        ):
-            pass
-    return message["code"]
 
 
 @database_sync_to_async
@@ -95,7 +64,7 @@ async def test_a_bad_frame_closes_only_its_own_socket(alice, alices_room, frame,
         )
     else:
         path, client, marker = "/ws/owner/", await owner_browser(alices_room), "Dana"
-    sender, bystander = await open_stream(path, client), await open_stream(path, client)
+    sender, bystander = await listen(path, client), await listen(path, client)
     await until(sender, marker)
     await until(bystander, marker)
     before = await database_sync_to_async(stored)(alices_room)
@@ -119,9 +88,9 @@ async def test_a_bad_frame_closes_only_its_own_socket(alice, alices_room, frame,
 async def test_a_bad_frame_on_the_room_page_leaves_the_others_in_the_room(bobs_room):
     pat, quinn = await guest_browser(bobs_room, "Pat"), await guest_browser(bobs_room, "Quinn")
     path = f"/ws/r/{bobs_room.slug}/{bobs_room.participant_secret}/room/"
-    pat_stream = await open_stream(path, pat)
+    pat_stream = await listen(path, pat)
     await until(pat_stream, "Pat")
-    quinn_stream = await open_stream(path, quinn)
+    quinn_stream = await listen(path, quinn)
     await until(pat_stream, "Quinn")
     await quinn_stream.send_to(bytes_data=b"\x00" * (1024 * 1024))
     assert await close_code(quinn_stream) == PUSH_ONLY
@@ -131,7 +100,7 @@ async def test_a_bad_frame_on_the_room_page_leaves_the_others_in_the_room(bobs_r
     while "Quinn" in left:
         left = await until(pat_stream, "Pat")
     rudy = await guest_browser(bobs_room, "Rudy")
-    rudy_stream = await open_stream(path, rudy)
+    rudy_stream = await listen(path, rudy)
     assert "Rudy" in await until(pat_stream, "Rudy")
     await rudy_stream.disconnect()
     await pat_stream.disconnect()
@@ -147,7 +116,7 @@ async def test_a_bad_frame_on_the_room_page_leaves_the_others_in_the_room(bobs_r
 def test_a_bad_frame_on_a_real_server_closes_only_its_socket(
     transactional_db, alice, alices_room, frame, code
 ):
-    server = LiveServer()
+    server = live.LiveServer()
     try:
         owner = live.signed_in_owner(server, alice)
         with (

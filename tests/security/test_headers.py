@@ -117,7 +117,10 @@ def test_session_and_csrf_cookies_are_secure_behind_tls(behind_tls):
 
 def test_without_tls_the_embedded_default_sets_no_hsts(client, db):
     # A plain-http SITE_URL (the one-command default) must not pin browsers to https.
-    assert "Strict-Transport-Security" not in client.get("/accounts/login/").headers
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert response.headers["X-Frame-Options"] == "DENY"  # the security middleware did run
+    assert "Strict-Transport-Security" not in response.headers
 
 
 def directives(policy: str) -> dict[str, list[str]]:

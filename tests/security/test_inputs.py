@@ -11,7 +11,6 @@ import zlib
 
 import pytest
 from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils.html import escape
 from PIL import Image, PngImagePlugin
@@ -20,6 +19,7 @@ from accounts.models import User
 from rooms.models import Activity, Room
 from session_rooms import urls
 from tests.conftest import PASSWORD, password_hash
+from tests.helpers import stored_files, upload
 
 SCRIPT = "<script>alert(1)</script>"
 BREAKOUT = '"><img src=x onerror=alert(1)>'
@@ -32,6 +32,8 @@ ASTRAL_80 = "\U0001d516" * 80  # MATHEMATICAL FRAKTUR S: each one a surrogate pa
 NUL = "Null characters are not allowed."
 DIRECTION = "cannot contain invisible text-direction characters"
 MB = 1024 * 1024
+
+pytestmark = pytest.mark.usefixtures("media")
 
 
 def state() -> tuple[list, list, list]:
@@ -47,16 +49,6 @@ def assert_shown_as_text(html: str, text: str, where: str) -> None:
     assert escape(text) in html, f"{text!r} is missing from the {where}"
     if escape(text) != text:
         assert text not in html, f"{text!r} is not escaped in the {where}"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-def stored_files(media) -> list[str]:
-    return sorted(p.name for p in media.rglob("*") if p.is_file()) if media.exists() else []
 
 
 @pytest.fixture
@@ -232,10 +224,6 @@ def png_claiming(width: int, height: int) -> bytes:
     )
 
 
-def upload(name: str, content: bytes, content_type: str = "image/png") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type=content_type)
-
-
 def link(label: str = "Agenda", url: str = "https://example.com/agenda") -> dict[str, str]:
     return {"lobby_layout": "custom", "link_label_0": label, "link_url_0": url}
 
@@ -353,7 +341,7 @@ def test_a_bad_customization_is_refused_with_its_message_and_changes_nothing(
     assert "Nothing was saved." in html
     assert SCRIPT not in html
     assert state() == before
-    assert stored_files(media) == []
+    assert stored_files(media) == set()
 
 
 def test_a_post_over_the_size_limit_is_refused_and_changes_nothing(client, alice, alices_room):

@@ -6,10 +6,10 @@ SQLite takes one writer at a time, so these races cannot happen there and the te
 
 from functools import partial
 
-import pytest
 from django.test import Client
 
 from rooms.models import IMAGE_FIELDS, Activity, Room
+from tests.helpers import stored_files
 from tests.rooms.images import give_images
 from tests.security.threads import RACES, at_once
 
@@ -21,16 +21,6 @@ def logged_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-def stored_files(media) -> set[str]:
-    return {str(p.relative_to(media)) for p in media.rglob("*") if p.is_file()}
 
 
 def referenced_files() -> set[str]:

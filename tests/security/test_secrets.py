@@ -121,8 +121,10 @@ def test_each_link_finds_its_own_room_by_digest_alone(client, alice, bob):
 def test_secrets_are_not_stored_in_the_activity_log(client, alice, alices_room):
     client.force_login(alice)
     old = room_secrets(alices_room)
-    client.post(f"/rooms/{alices_room.code}/links/regenerate/")
+    assert client.post(f"/rooms/{alices_room.code}/links/regenerate/").status_code == 302
     alices_room.refresh_from_db()
+    assert room_secrets(alices_room)["host secret"] != old["host secret"]
+    assert Activity.objects.filter(kind=Activity.Kind.LINKS, room=alices_room).exists()
     logged = " ".join(f"{a.room_name} {a.detail} {a.actor_name}" for a in Activity.objects.all())
     for value in [*old.values(), *room_secrets(alices_room).values()]:
         assert value not in logged

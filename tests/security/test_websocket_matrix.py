@@ -18,10 +18,10 @@ from rooms.consumers import REFUSED
 from rooms.models import JoinRequest, Room
 from rooms.routing import websocket_urlpatterns
 from session_rooms.asgi import application
+from tests.helpers import ORIGIN, stream_headers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ORIGIN = "http://127.0.0.1:8000"
 WRONG_ORIGIN = "https://evil.example"
 # guest: asked to join the locked room and waits; participant: asked and was allowed in;
 # host: opened the host link and joined under a name; owner: alice, signed in.
@@ -112,17 +112,9 @@ def canary(room: Room) -> None:
     JoinRequest.ask(room, "canary-guest", CANARY)
 
 
-def cookie_headers(client: Client, origin: str) -> list[tuple[bytes, bytes]]:
-    headers = [(b"origin", origin.encode()), (b"host", b"127.0.0.1:8000")]
-    if client.cookies:
-        cookies = "; ".join(f"{name}={c.value}" for name, c in client.cookies.items())
-        headers.append((b"cookie", cookies.encode()))
-    return headers
-
-
 async def outcome(path: str, client: Client, origin: str = ORIGIN) -> tuple[str | int, str]:
     """SNAPSHOT and its text, the close code of a refusal, or "handshake refused"."""
-    communicator = WebsocketCommunicator(application, path, headers=cookie_headers(client, origin))
+    communicator = WebsocketCommunicator(application, path, headers=stream_headers(client, origin))
     try:
         connected, _ = await communicator.connect(timeout=5)
         if not connected:

@@ -1,11 +1,13 @@
-"""Runs daphne with our access log, which never writes a room link's secret."""
+"""Runs daphne on settings.ASGI_APPLICATION with our access log, which never writes a room
+link's secret."""
 
 import sys
 
 from daphne import cli
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from rooms.logging import RedactingAccessLog
+from common.redact import RedactingAccessLog
 
 
 class Command(BaseCommand):
@@ -18,5 +20,6 @@ class Command(BaseCommand):
     def handle(self, *args: object, bind: str, port: int, **options: object) -> None:
         cli.AccessLogGenerator = RedactingAccessLog
         arguments = ["-b", bind, "-p", str(port), "--access-log", "-"]
-        cli.CommandLineInterface().run([*arguments, "session_rooms.asgi:application"])
+        module, _, name = settings.ASGI_APPLICATION.rpartition(".")
+        cli.CommandLineInterface().run([*arguments, f"{module}:{name}"])
         sys.stdout.flush()

@@ -1,5 +1,5 @@
 """Abuse limits: counters in the shared cache (Redis when configured), so they hold across
-processes. A client over a limit gets a 429 page that says what happened and when to retry."""
+processes. A client over a limit gets a 429 that says what happened and when to retry."""
 
 import functools
 import logging
@@ -7,7 +7,8 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
+from django.shortcuts import render
+from django_htmx.http import reswap, retarget
 
 logger = logging.getLogger(__name__)
 
@@ -81,14 +82,20 @@ def limit_posts(scope: str, setting: str, message: str):
 
 
 def too_many(request: HttpRequest, error: RateLimited) -> HttpResponse:
-    html = render_to_string("429.html", {"message": error.message}, request)
-    response = HttpResponse(html, status=429)
+    """The 429 page; to htmx, only its message, sent to the page's toast region wherever the
+    form was (django_htmx's middleware, earlier in the stack, set request.htmx)."""
+    context = {"message": error.message}
+    if request.htmx:
+        response = render(request, "429.html#toast", context, status=429)
+        reswap(retarget(response, "#toasts"), "innerHTML")
+    else:
+        response = render(request, "429.html", context, status=429)
     response["Retry-After"] = str(error.retry_after)
     return response
 
 
 class RateLimitMiddleware:
-    """Turns RateLimited raised anywhere in a view into the 429 page."""
+    """Turns RateLimited raised anywhere in a view into a 429: the page, or a toast for htmx."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
