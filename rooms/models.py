@@ -172,9 +172,10 @@ class Room(models.Model):
         self.host_secret = new_secret()
         self.host_digest = digest(self.host_secret)
 
-    def lock(self) -> Room:
-        """This room's row as stored, locked until the transaction ends, so changes to one room
-        queue instead of racing; raises Room.DoesNotExist once another request deleted it."""
+    def for_update(self) -> Room:
+        """This room's row as stored, held (SELECT ... FOR UPDATE) until the transaction ends, so
+        changes to one room queue instead of racing; raises Room.DoesNotExist once another
+        request deleted it. A row lock only: privacy is `locked`, set by set_locked()."""
         return Room.objects.select_for_update().get(pk=self.pk)
 
     @property
@@ -233,7 +234,7 @@ class Room(models.Model):
         replaced, written = [], []
         try:
             with transaction.atomic():
-                self.lock()  # Saving a room deleted meanwhile would bring it back.
+                self.for_update()  # Saving a room deleted meanwhile would bring it back.
                 for name, value in changes.items():
                     if name not in IMAGE_FIELDS:
                         setattr(self, name, value)
@@ -267,7 +268,7 @@ class Room(models.Model):
     @transaction.atomic
     def rename(self, name: str, *, by: User) -> None:
         """Change the display name only: the links keep the slug the room was created with."""
-        old = self.lock().name  # Not this object's: another rename may have committed since.
+        old = self.for_update().name  # Not this object's: another rename may have committed since.
         self.name = name
         self.save(update_fields=["name"])
         Activity.record(self, Activity.Kind.RENAMED, by=by, detail=f"{old} → {name}")
@@ -275,7 +276,7 @@ class Room(models.Model):
     @transaction.atomic
     def regenerate_links(self, *, by: User) -> None:
         """Replace both secrets, so whoever holds an old link (host or guest) is locked out."""
-        self.lock()
+        self.for_update()
         self.set_new_secrets()
         self.save(
             update_fields=["participant_secret", "participant_digest", "host_secret", "host_digest"]
@@ -286,9 +287,9 @@ class Room(models.Model):
     def delete_with_files(self, *, by: User) -> None:
         """Delete the room for good; its uploads go once the deletion is committed.
 
-        The lock makes a duplicate in progress finish first (its copy has its own files), and a
-        second delete at the same moment raise Room.DoesNotExist instead of logging twice."""
-        stored = self.lock()
+        The row lock makes a duplicate in progress finish first (its copy has its own files), and
+        a second delete at the same moment raise Room.DoesNotExist instead of logging twice."""
+        stored = self.for_update()
         names = [getattr(stored, field).name for field in IMAGE_FIELDS if getattr(stored, field)]
         Activity.record(stored, Activity.Kind.DELETED, by=by)  # Keeps room_name; room: NULL.
         self.delete()
@@ -299,12 +300,12 @@ class Room(models.Model):
     ) -> Room:
         """A new room with new links, taking the chosen settings and its own copies of files.
 
-        The original stays locked while its files are copied, so a delete at the same moment
+        The original's row stays held while its files are copied, so a delete at the same moment
         waits for the copy; once deleted, it raises Room.DoesNotExist and copies nothing."""
         copies: dict[str, str] = {}
         try:
             with transaction.atomic():
-                source = self.lock()
+                source = self.for_update()
                 fields: dict[str, object] = {"locked": source.locked if privacy else True}
                 uploads: list[str] = []
                 if theme_and_branding:
