@@ -26,7 +26,7 @@ from .forms import (
     RenameForm,
     copy_name,
 )
-from .models import THEMES, AskedTooSoon, JoinRequest, Room, WaitingRoomFull
+from .models import THEMES, Actor, AskedTooSoon, JoinRequest, Room, WaitingRoomFull
 
 DASHBOARD_PAGE_SIZE = 24
 
@@ -250,11 +250,11 @@ def leave(request: HttpRequest, slug: str, secret: str) -> HttpResponse:
     return redirect("rooms:lobby", slug, secret)
 
 
-def decider(request: HttpRequest, room: Room) -> dict:
+def decider(request: HttpRequest, room: Room) -> Actor:
     """Who decided, for the activity log: the account, or the name an anonymous host gave."""
     member = roles.member(request.session, request.user, room)
     user = request.user if request.user.is_authenticated else None
-    return {"by": user, "by_name": member.name if member else "A host"}
+    return Actor(user, member.name if member else "A host")
 
 
 def after_decision(request: HtmxHttpRequest, room: Room) -> HttpResponse:
@@ -273,21 +273,21 @@ def after_decision(request: HtmxHttpRequest, room: Room) -> HttpResponse:
 @require_POST
 def allow_request(request: HtmxHttpRequest, code: UUID, pk: int) -> HttpResponse:
     room = hosted_room_or_404(request, code)
-    get_object_or_404(room.join_requests, pk=pk).allow(**decider(request, room))
+    get_object_or_404(room.join_requests, pk=pk).allow(by=decider(request, room))
     return after_decision(request, room)
 
 
 @require_POST
 def deny_request(request: HtmxHttpRequest, code: UUID, pk: int) -> HttpResponse:
     room = hosted_room_or_404(request, code)
-    get_object_or_404(room.join_requests, pk=pk).deny(**decider(request, room))
+    get_object_or_404(room.join_requests, pk=pk).deny(by=decider(request, room))
     return after_decision(request, room)
 
 
 @require_POST
 def allow_all(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
     room = hosted_room_or_404(request, code)
-    room.allow_all(**decider(request, room))
+    room.allow_all(by=decider(request, room))
     return after_decision(request, room)
 
 
@@ -296,7 +296,7 @@ def host_privacy(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
     room = hosted_room_or_404(request, code)
     form = PrivacyForm(request.POST)
     if form.is_valid():
-        room.set_locked(form.cleaned_data["locked"], **decider(request, room))
+        room.set_locked(form.cleaned_data["locked"], by=decider(request, room))
     return after_decision(request, room)
 
 
@@ -363,7 +363,7 @@ def set_privacy(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
     form = PrivacyForm(request.POST)
     if not form.is_valid():
         return HttpResponse("Privacy must be locked (1) or unlocked (0).", status=400)
-    room.set_locked(form.cleaned_data["locked"], by=request.user)
+    room.set_locked(form.cleaned_data["locked"], by=Actor.account(request.user))
     if request.htmx:
         return render_tile(request, room)
     state = "locked: guests ask to join" if room.locked else "unlocked: anyone with the link joins"

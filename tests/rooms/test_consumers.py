@@ -12,7 +12,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from rooms.consumers import GONE, PUSH_ONLY, REFUSED
-from rooms.models import JoinRequest, Presence, Room
+from rooms.models import Actor, JoinRequest, Presence, Room
 from session_rooms.asgi import application
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -138,7 +138,7 @@ async def test_a_host_gets_the_waiting_list_on_connect_and_after_a_decision(alic
     snapshot = await until(communicator, 'id="host-panel"')
     assert "Dana" in snapshot
     request = await database_sync_to_async(JoinRequest.objects.get)()
-    await database_sync_to_async(request.allow)(by_name="Someone else")
+    await database_sync_to_async(request.allow)(by=Actor(None, "Someone else"))
     assert "Nobody is waiting." in await until(communicator, "Nobody is waiting.")
     await communicator.disconnect()
 
@@ -184,7 +184,7 @@ async def test_a_guest_sees_their_request_and_is_sent_in_when_allowed(alice, ali
     assert connected
     assert "Waiting for the host" in await until(communicator, 'id="join-state"')
     request = await database_sync_to_async(JoinRequest.objects.get)()
-    await database_sync_to_async(request.allow)(by=alice)
+    await database_sync_to_async(request.allow)(by=Actor.account(alice))
     allowed = await until(communicator, "data-enter-room")
     assert f"/r/standup/{alices_room.participant_secret}/room/" in allowed
     await communicator.disconnect()
@@ -195,7 +195,7 @@ async def test_a_denied_guest_is_told_and_offered_ask_again(alice, alices_room):
     communicator, _ = await open_stream(path(alices_room, "guest"), guest)
     await until(communicator, "Waiting for the host")
     request = await database_sync_to_async(JoinRequest.objects.get)()
-    await database_sync_to_async(request.deny)(by=alice)
+    await database_sync_to_async(request.deny)(by=Actor.account(alice))
     denied = await until(communicator, "The host declined your request.")
     assert "Ask again" in denied
     await communicator.disconnect()
@@ -254,7 +254,7 @@ async def test_a_stream_idle_for_over_five_seconds_still_gets_a_push(alice, alic
     await until(communicator, "Waiting for the host")
     await asyncio.sleep(6)
     request = await database_sync_to_async(JoinRequest.objects.get)()
-    await database_sync_to_async(request.allow)(by=alice)
+    await database_sync_to_async(request.allow)(by=Actor.account(alice))
     assert "data-enter-room" in await until(communicator, "data-enter-room")
     await communicator.disconnect()
 

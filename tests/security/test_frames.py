@@ -14,7 +14,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from rooms.consumers import PUSH_ONLY
-from rooms.models import JoinRequest, Room
+from rooms.models import Actor, JoinRequest, Room
 from session_rooms.asgi import application
 from tests.live import LiveServer
 from tests.security import test_faults as live
@@ -108,7 +108,7 @@ async def test_a_bad_frame_closes_only_its_own_socket(alice, alices_room, frame,
     # The next push still reaches the other socket on the same stream.
     if stream == "guest":
         request = await database_sync_to_async(JoinRequest.objects.get)(display_name="Dana")
-        await database_sync_to_async(request.allow)(by=alice)
+        await database_sync_to_async(request.allow)(by=Actor.account(alice))
         await until(bystander, "data-enter-room")
     else:
         await guest_browser(alices_room, "Erin")
