@@ -87,7 +87,7 @@ class OwnerConsumer(PushConsumer):
         context = {**self.stream, **JoinRequest.objects.owner_list(self.owner), "rooms": rooms}
         return render_to_string("rooms/notifications.html#owner-snapshot", context)
 
-    requests_changed = PushConsumer.refresh
+    waiting_changed = PushConsumer.refresh
     room_deleted = PushConsumer.refresh
 
 
@@ -108,7 +108,7 @@ class HostConsumer(PushConsumer):
         context = {**self.stream, "room": access.room, **access.room.host_list()}
         return render_to_string("rooms/room.html#host-panel", context)
 
-    requests_changed = room_changed = PushConsumer.refresh
+    waiting_changed = room_changed = PushConsumer.refresh
 
 
 class GuestConsumer(PushConsumer):
@@ -132,7 +132,7 @@ class GuestConsumer(PushConsumer):
         context = {**self.stream, "room": access.room, "join_request": join_request, "form": form}
         return render_to_string("rooms/lobby.html#join-state", {**context, "secret": access.secret})
 
-    request_changed = room_changed = PushConsumer.refresh
+    own_request_changed = room_changed = PushConsumer.refresh
 
 
 class PresenceConsumer(PushConsumer):
@@ -156,7 +156,7 @@ class PresenceConsumer(PushConsumer):
         )
 
     async def tell_the_room(self) -> None:
-        await self.channel_layer.group_send(self.presence_group, {"type": "presence.changed"})
+        await self.channel_layer.group_send(self.presence_group, {"type": push.PRESENCE_CHANGED})
 
     async def connect(self) -> None:
         await super().connect()

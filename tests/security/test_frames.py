@@ -26,7 +26,7 @@ FRAMES = {
     "1 MB of text": {"text": json.dumps({"kind": "x" * (1024 * 1024)})},
     "binary": {"bytes": b"\x00\xff\x80" * 1000},
     "unknown kind": {"text": json.dumps({"type": "room.deleted"})},
-    "a forged decision": {"text": json.dumps({"type": "requests.changed", "allow": 1})},
+    "a forged decision": {"text": json.dumps({"type": "waiting.changed", "allow": 1})},
     "empty": {"text": ""},
 }
 
