@@ -1,5 +1,6 @@
-"""WebSocket streams: push-only. Each checks who may listen on connect, from the session and the
-database, then sends a snapshot; every hint after that re-renders the stored state."""
+"""WebSocket streams: push-only. Each checks who may listen on connect (a link's streams by the
+same RoomAccess rules as the pages), then sends a snapshot; every hint after that re-renders
+the stored state."""
 
 import asyncio
 import logging
@@ -12,7 +13,8 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import push, roles
+from . import push
+from .access import RoomAccess
 from .forms import JoinForm
 from .models import JoinRequest, Presence, Room
 
@@ -69,11 +71,6 @@ class PushConsumer(AsyncWebsocketConsumer):
         )
         await self.close(code=GONE)
 
-    def session_room(self) -> Room | None:
-        kwargs = self.scope["url_route"]["kwargs"]
-        found = roles.room_for_link(kwargs["slug"], kwargs["secret"])
-        return found[0] if found else None
-
 
 class OwnerConsumer(PushConsumer):
     """The signed-in owner, on any page: every guest waiting in any of their rooms."""
@@ -90,7 +87,7 @@ class OwnerConsumer(PushConsumer):
         context = {**self.stream, **JoinRequest.objects.owner_list(self.owner), "rooms": rooms}
         return render_to_string("rooms/notifications.html#owner-snapshot", context)
 
-    requests_changed = PushConsumer.refresh
+    waiting_changed = PushConsumer.refresh
     room_deleted = PushConsumer.refresh
 
 
@@ -98,72 +95,74 @@ class HostConsumer(PushConsumer):
     """A host in the room: the waiting list, the Privacy switch and the links."""
 
     def authorize(self) -> list[str] | None:
-        room = self.session_room()
-        if room is None or not roles.is_host(self.scope["session"], self.scope["user"], room):
+        access = RoomAccess.from_scope(self.scope)
+        if access is None or not access.is_host:
             return None
-        self.room = room
-        return [push.hosts_group(room.code), push.room_group(room.code)]
+        self.access = access
+        return [push.hosts_group(access.room.code), push.room_group(access.room.code)]
 
     def render(self) -> str | None:
-        room = Room.objects.filter(pk=self.room.pk).first()
-        if room is None or not roles.is_host(self.scope["session"], self.scope["user"], room):
+        access = self.access.reloaded()  # New links end an old host link's rights, not the owner's.
+        if access is None or not access.is_host:
             return None
-        context = {**self.stream, "room": room, **room.host_list()}
+        context = {**self.stream, "room": access.room, **access.room.host_list()}
         return render_to_string("rooms/room.html#host-panel", context)
 
-    requests_changed = room_changed = PushConsumer.refresh
+    waiting_changed = room_changed = PushConsumer.refresh
 
 
 class GuestConsumer(PushConsumer):
     """A guest in the lobby: only their own request, by the guest id in their session."""
 
     def authorize(self) -> list[str] | None:
-        room = self.session_room()
-        join_request = room and roles.own_request(self.scope["session"], room)
-        if not join_request:
+        access = RoomAccess.from_scope(self.scope)
+        if access is None or access.join_request is None:
             return None
-        self.guest_id = join_request.guest_id
-        return [push.guest_group(room.code, self.guest_id), push.room_group(room.code)]
+        self.access = access
+        code = access.room.code
+        return [push.guest_group(code, access.guest_id), push.room_group(code)]
 
     def render(self) -> str | None:
-        room = self.session_room()
-        if room is None:
+        access = self.access.reloaded()
+        if access is None or access.link is None:  # Deleted, or new links replaced this one.
             return None
-        join_request = room.join_requests.filter(guest_id=self.guest_id).first()
+        join_request = access.join_request
         name = join_request.display_name if join_request else ""
         form = JoinForm(initial={"display_name": name})
-        secret = self.scope["url_route"]["kwargs"]["secret"]
-        context = {**self.stream, "room": room, "join_request": join_request, "form": form}
-        return render_to_string("rooms/lobby.html#join-state", {**context, "secret": secret})
+        context = {**self.stream, "room": access.room, "join_request": join_request, "form": form}
+        return render_to_string("rooms/lobby.html#join-state", {**context, "secret": access.secret})
 
-    request_changed = room_changed = PushConsumer.refresh
+    own_request_changed = room_changed = PushConsumer.refresh
 
 
 class PresenceConsumer(PushConsumer):
     """Someone on the room page: one Presence row per socket, so every process sees everyone."""
 
     def authorize(self) -> list[str] | None:
-        room = self.session_room()
-        member = room and roles.member(self.scope["session"], self.scope["user"], room)
-        if not member:
+        access = RoomAccess.from_scope(self.scope)
+        if access is None or access.member is None:
             return None
-        self.room, self.member = room, member
+        self.access = access
+        self.presence_group = push.presence_group(access.room.code)
         self.store_presence()
-        return [push.presence_group(room.code), push.room_group(room.code)]
+        return [self.presence_group, push.room_group(access.room.code)]
 
     def store_presence(self) -> None:
         Presence.objects.create(
-            room=self.room,
+            room=self.access.room,
             channel_name=self.channel_name,
-            display_name=self.member.name,
-            is_host=self.member.is_host,
+            display_name=self.access.member.name,
+            is_host=self.access.member.is_host,
         )
+
+    async def tell_the_room(self) -> None:
+        await self.channel_layer.group_send(self.presence_group, {"type": push.PRESENCE_CHANGED})
 
     async def connect(self) -> None:
         await super().connect()
         if self.stream_groups:
             self.heartbeat = asyncio.create_task(self.keep_alive())
-            await self.channel_layer.group_send(self.stream_groups[0], {"type": "presence.changed"})
+            await self.tell_the_room()
 
     async def keep_alive(self) -> None:
         """Say this socket is still here; clear rows a dead process left, and tell the room."""
@@ -172,8 +171,7 @@ class PresenceConsumer(PushConsumer):
             try:
                 cleared = await database_sync_to_async(self.beat)()
                 if cleared:
-                    group = self.stream_groups[0]
-                    await self.channel_layer.group_send(group, {"type": "presence.changed"})
+                    await self.tell_the_room()
             except Exception:  # A database or Redis hiccup: the next beat tries again.
                 logger.exception("Presence heartbeat failed")
 
@@ -181,7 +179,7 @@ class PresenceConsumer(PushConsumer):
         mine = Presence.objects.filter(channel_name=self.channel_name)
         if not mine.update(seen_at=timezone.now()):
             self.store_presence()  # Cleared while a beat was late: this socket is still here.
-        cleared, _ = Presence.objects.filter(room_id=self.room.pk).gone().delete()
+        cleared, _ = Presence.objects.filter(room_id=self.access.room.pk).gone().delete()
         return cleared
 
     async def disconnect(self, code: int) -> None:
@@ -192,11 +190,11 @@ class PresenceConsumer(PushConsumer):
             Presence.objects.filter(channel_name=self.channel_name).delete
         )()
         if self.stream_groups:
-            await self.channel_layer.group_send(self.stream_groups[0], {"type": "presence.changed"})
+            await self.tell_the_room()
         await super().disconnect(code)
 
     def render(self) -> str:
-        people = Presence.objects.filter(room_id=self.room.pk).here()
+        people = Presence.objects.filter(room_id=self.access.room.pk).here()
         context = {**self.stream, "people": people, "me": self.channel_name}
         return render_to_string("rooms/room.html#presence-list", context)
 

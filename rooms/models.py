@@ -64,6 +64,20 @@ CUSTOMIZABLE = (
 )
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who did something, as the activity log names them: an account, or none and the name an
+    anonymous host gave. RoomAccess.actor makes one for whoever decides in a room; operations
+    only the owner may do take the owner's User and log Actor.account(owner)."""
+
+    user: User | None
+    name: str
+
+    @classmethod
+    def account(cls, user: User) -> Actor:
+        return cls(user, user.display_name)
+
+
 def new_secret() -> str:
     return secrets.token_urlsafe(SECRET_BYTES)
 
@@ -172,9 +186,10 @@ class Room(models.Model):
         self.host_secret = new_secret()
         self.host_digest = digest(self.host_secret)
 
-    def lock(self) -> Room:
-        """This room's row as stored, locked until the transaction ends, so changes to one room
-        queue instead of racing; raises Room.DoesNotExist once another request deleted it."""
+    def for_update(self) -> Room:
+        """This room's row as stored, held (SELECT ... FOR UPDATE) until the transaction ends, so
+        changes to one room queue instead of racing; raises Room.DoesNotExist once another
+        request deleted it. A row lock only: privacy is `locked`, set by set_locked()."""
         return Room.objects.select_for_update().get(pk=self.pk)
 
     @property
@@ -214,7 +229,7 @@ class Room(models.Model):
     def create(cls, owner: User, name: str, **fields: object) -> Room:
         """Create a room with fresh links, and record it in the activity log."""
         room = cls.objects.create(owner=owner, name=name, **fields)
-        Activity.record(room, Activity.Kind.CREATED, by=owner)
+        Activity.record(room, Activity.Kind.CREATED, by=Actor.account(owner))
         return room
 
     def customize(self, *, by: User, **changes: object) -> None:
@@ -233,7 +248,7 @@ class Room(models.Model):
         replaced, written = [], []
         try:
             with transaction.atomic():
-                self.lock()  # Saving a room deleted meanwhile would bring it back.
+                self.for_update()  # Saving a room deleted meanwhile would bring it back.
                 for name, value in changes.items():
                     if name not in IMAGE_FIELDS:
                         setattr(self, name, value)
@@ -249,7 +264,9 @@ class Room(models.Model):
                 self.save()
                 if changed:
                     detail = ", ".join(changed)[:300]
-                    Activity.record(self, Activity.Kind.CUSTOMIZED, by=by, detail=detail)
+                    Activity.record(
+                        self, Activity.Kind.CUSTOMIZED, by=Actor.account(by), detail=detail
+                    )
                 transaction.on_commit(lambda: delete_stored_files(replaced))
         except Exception:
             delete_stored_files(written)
@@ -267,30 +284,31 @@ class Room(models.Model):
     @transaction.atomic
     def rename(self, name: str, *, by: User) -> None:
         """Change the display name only: the links keep the slug the room was created with."""
-        old = self.lock().name  # Not this object's: another rename may have committed since.
+        old = self.for_update().name  # Not this object's: another rename may have committed since.
         self.name = name
         self.save(update_fields=["name"])
-        Activity.record(self, Activity.Kind.RENAMED, by=by, detail=f"{old} → {name}")
+        Activity.record(self, Activity.Kind.RENAMED, by=Actor.account(by), detail=f"{old} → {name}")
 
     @transaction.atomic
     def regenerate_links(self, *, by: User) -> None:
         """Replace both secrets, so whoever holds an old link (host or guest) is locked out."""
-        self.lock()
+        self.for_update()
         self.set_new_secrets()
         self.save(
             update_fields=["participant_secret", "participant_digest", "host_secret", "host_digest"]
         )
-        Activity.record(self, Activity.Kind.LINKS, by=by)
+        Activity.record(self, Activity.Kind.LINKS, by=Actor.account(by))
 
     @transaction.atomic
     def delete_with_files(self, *, by: User) -> None:
         """Delete the room for good; its uploads go once the deletion is committed.
 
-        The lock makes a duplicate in progress finish first (its copy has its own files), and a
-        second delete at the same moment raise Room.DoesNotExist instead of logging twice."""
-        stored = self.lock()
+        The row lock makes a duplicate in progress finish first (its copy has its own files), and
+        a second delete at the same moment raise Room.DoesNotExist instead of logging twice."""
+        stored = self.for_update()
         names = [getattr(stored, field).name for field in IMAGE_FIELDS if getattr(stored, field)]
-        Activity.record(stored, Activity.Kind.DELETED, by=by)  # Keeps room_name; room: NULL.
+        # The entry keeps room_name; its room becomes NULL.
+        Activity.record(stored, Activity.Kind.DELETED, by=Actor.account(by))
         self.delete()
         transaction.on_commit(lambda: delete_stored_files(names))
 
@@ -299,12 +317,12 @@ class Room(models.Model):
     ) -> Room:
         """A new room with new links, taking the chosen settings and its own copies of files.
 
-        The original stays locked while its files are copied, so a delete at the same moment
+        The original's row stays held while its files are copied, so a delete at the same moment
         waits for the copy; once deleted, it raises Room.DoesNotExist and copies nothing."""
         copies: dict[str, str] = {}
         try:
             with transaction.atomic():
-                source = self.lock()
+                source = self.for_update()
                 fields: dict[str, object] = {"locked": source.locked if privacy else True}
                 uploads: list[str] = []
                 if theme_and_branding:
@@ -317,9 +335,8 @@ class Room(models.Model):
                 for field in uploads:
                     copies[field] = copy_upload(getattr(source, field))
                 room = Room.objects.create(owner_id=self.owner_id, name=name, **fields, **copies)
-                Activity.record(
-                    room, Activity.Kind.DUPLICATED, by=by, detail=f"Copy of {source.name}"
-                )
+                detail = f"Copy of {source.name}"
+                Activity.record(room, Activity.Kind.DUPLICATED, by=Actor.account(by), detail=detail)
         except BaseException:
             delete_stored_files([name for name in copies.values() if name])
             raise
@@ -344,7 +361,7 @@ class Room(models.Model):
         self.last_used_at = timezone.now()
         Room.objects.filter(pk=self.pk).update(last_used_at=self.last_used_at)
 
-    def set_locked(self, locked: bool, *, by: User | None = None, by_name: str = "") -> bool:
+    def set_locked(self, locked: bool, *, by: Actor) -> bool:
         """Lock or unlock the room; unlocking lets in everyone waiting, as the design promises.
 
         Returns whether anything changed (a second click on the same state changes nothing).
@@ -358,24 +375,24 @@ class Room(models.Model):
                 return False
             Room.objects.filter(pk=self.pk).update(locked=locked)
             detail = "Locked" if locked else "Unlocked"
-            Activity.record(self, Activity.Kind.PRIVACY, by=by, by_name=by_name, detail=detail)
+            Activity.record(self, Activity.Kind.PRIVACY, by=by, detail=detail)
             if not locked:
-                self._allow_pending(by=by, by_name=by_name)
+                self._allow_pending(by=by)
             push.room_changed(self.code)
         return True
 
-    def allow_all(self, *, by: User | None = None, by_name: str = "") -> int:
+    def allow_all(self, *, by: Actor) -> int:
         """Let in everyone waiting at once; returns how many were still waiting to be let in."""
         with transaction.atomic():
-            return self._allow_pending(by=by, by_name=by_name)
+            return self._allow_pending(by=by)
 
-    def _allow_pending(self, *, by: User | None, by_name: str) -> int:
+    def _allow_pending(self, *, by: Actor) -> int:
         # Locked rows: a host deciding on one of them at the same moment waits, then finds it
         # already decided, so every guest gets exactly one outcome.
         pending = list(self.waiting().select_for_update())
         for join_request in pending:
             join_request.room = self
-            join_request._decide(JoinRequest.Status.ALLOWED, by=by, by_name=by_name)
+            join_request._decide(JoinRequest.Status.ALLOWED, by=by)
         if pending:
             push.requests_changed(self.code, self.owner_id, [r.guest_id for r in pending])
         return len(pending)
@@ -497,15 +514,15 @@ class JoinRequest(models.Model):
             push.requests_changed(room.code, room.owner_id, [guest_id])
         return join_request
 
-    def allow(self, *, by: User | None = None, by_name: str = "") -> bool:
+    def allow(self, *, by: Actor) -> bool:
         """Let the guest in; False when someone else decided first (their decision stands)."""
-        return self._decide_once(self.Status.ALLOWED, by=by, by_name=by_name)
+        return self._decide_once(self.Status.ALLOWED, by=by)
 
-    def deny(self, *, by: User | None = None, by_name: str = "") -> bool:
+    def deny(self, *, by: Actor) -> bool:
         """Turn the guest away; they may ask again later. False when someone decided first."""
-        return self._decide_once(self.Status.DENIED, by=by, by_name=by_name)
+        return self._decide_once(self.Status.DENIED, by=by)
 
-    def _decide_once(self, status: str, *, by: User | None, by_name: str) -> bool:
+    def _decide_once(self, status: str, *, by: Actor) -> bool:
         with transaction.atomic():
             # The row lock makes a second decider wait, then see the request is no longer pending.
             locked = JoinRequest.objects.select_for_update().filter(
@@ -515,21 +532,21 @@ class JoinRequest(models.Model):
             if join_request is None:
                 self.refresh_from_db()
                 return False
-            join_request._decide(status, by=by, by_name=by_name)
+            join_request._decide(status, by=by)
             room = join_request.room
             push.requests_changed(room.code, room.owner_id, [join_request.guest_id])
         self.refresh_from_db()
         return True
 
-    def _decide(self, status: str, *, by: User | None, by_name: str) -> None:
+    def _decide(self, status: str, *, by: Actor) -> None:
         """Store a decision on a locked, pending row and log it in the same transaction."""
         self.status = status
         self.decided_at = timezone.now()
-        self.decided_by = by
-        self.decided_by_name = (by_name or (by.display_name if by else ""))[:50]
+        self.decided_by = by.user
+        self.decided_by_name = by.name[:50]
         self.save(update_fields=["status", "decided_at", "decided_by", "decided_by_name"])
         kind = Activity.Kind.ALLOWED if status == self.Status.ALLOWED else Activity.Kind.DENIED
-        Activity.record(self.room, kind, by=by, by_name=by_name, detail=self.display_name)
+        Activity.record(self.room, kind, by=by, detail=self.display_name)
 
 
 def presence_timeout() -> timedelta:
@@ -605,23 +622,15 @@ class Activity(models.Model):
         return f"{self.get_kind_display()}: {self.room_name}"
 
     @classmethod
-    def record(
-        cls,
-        room: Room,
-        kind: str,
-        *,
-        by: User | None = None,
-        by_name: str = "",
-        detail: str = "",
-    ) -> Activity:
+    def record(cls, room: Room, kind: str, *, by: Actor, detail: str = "") -> Activity:
         return cls.objects.create(
             room=room,
             room_name=room.name,
             owner_id=room.owner_id,
             kind=kind,
             detail=detail,
-            actor=by,
-            actor_name=by_name or (by.display_name if by else ""),
+            actor=by.user,
+            actor_name=by.name,
         )
 
 

@@ -9,6 +9,13 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+# Message types (a consumer handles "a.b_c" in its method a_b_c):
+WAITING_CHANGED = "waiting.changed"  # The owner's and hosts' waiting lists: re-render them.
+OWN_REQUEST_CHANGED = "own_request.changed"  # One guest's own request: re-render their lobby.
+ROOM_CHANGED = "room.changed"
+ROOM_DELETED = "room.deleted"
+PRESENCE_CHANGED = "presence.changed"
+
 
 def owner_group(owner_id: int) -> str:
     return f"owner-{owner_id}"
@@ -47,19 +54,18 @@ def send_after_commit(*messages: tuple[str, str]) -> None:
 
 
 def requests_changed(code: UUID, owner_id: int, guest_ids: list[str]) -> None:
+    """Join requests were made or decided: the waiting lists change, and so do those guests'."""
     send_after_commit(
-        (owner_group(owner_id), "requests.changed"),
-        (hosts_group(code), "requests.changed"),
-        *[(guest_group(code, guest_id), "request.changed") for guest_id in guest_ids],
+        (owner_group(owner_id), WAITING_CHANGED),
+        (hosts_group(code), WAITING_CHANGED),
+        *[(guest_group(code, guest_id), OWN_REQUEST_CHANGED) for guest_id in guest_ids],
     )
 
 
 def room_changed(code: UUID) -> None:
     """Privacy or links changed: every stream re-checks who may still listen, then re-renders."""
-    send_after_commit((room_group(code), "room.changed"))
+    send_after_commit((room_group(code), ROOM_CHANGED))
 
 
 def room_deleted(code: UUID, owner_id: int) -> None:
-    send_after_commit(
-        (room_group(code), "room.deleted"), (owner_group(owner_id), "requests.changed")
-    )
+    send_after_commit((room_group(code), ROOM_DELETED), (owner_group(owner_id), WAITING_CHANGED))

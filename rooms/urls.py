@@ -16,7 +16,7 @@ urlpatterns = [
     path("rooms/<uuid:code>/duplicate/", views.duplicate_room, name="duplicate"),
     path("rooms/<uuid:code>/delete/", views.delete_room, name="delete"),
     path("rooms/<uuid:code>/join/", views.owner_join, name="owner_join"),
-    # Owner or host (hosted_room_or_404): one set of views for the notification area and the room.
+    # Owner or host (host_access_or_404): one set of views for the notification area and the room.
     path("rooms/<uuid:code>/requests/<int:pk>/allow/", views.allow_request, name="allow_request"),
     path("rooms/<uuid:code>/requests/<int:pk>/deny/", views.deny_request, name="deny_request"),
     path("rooms/<uuid:code>/requests/allow-all/", views.allow_all, name="allow_all"),

@@ -1,4 +1,7 @@
-"""Room views: the dashboard and every action on a room, each with its own URL."""
+"""Room views, each action with its own URL, in the order of who uses them: the owner (dashboard,
+tile actions, customize, activity), anyone with a link (lobby, join, room page, leave), and
+hosts (allow, deny, allow all, privacy from inside). Each view's first line reaches its room
+through one helper of `rooms.access`."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +21,7 @@ from django_htmx.middleware import HtmxDetails
 
 from common import limits
 
-from . import roles
+from .access import RoomAccess, host_access_or_404, link_access_or_404, owned_room_or_404
 from .forms import (
     CustomizeForm,
     DuplicateForm,
@@ -28,20 +31,13 @@ from .forms import (
     RenameForm,
     copy_name,
 )
-from .models import THEMES, AskedTooSoon, JoinRequest, Room, WaitingRoomFull
+from .models import THEMES, Actor, AskedTooSoon, JoinRequest, Room, WaitingRoomFull
 
 DASHBOARD_PAGE_SIZE = 24
 
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
-
-
-def owned_room_or_404(request: HttpRequest, code: UUID) -> Room:
-    """The one way to reach a room by its dashboard code: a stranger's room is a 404."""
-    if not request.user.is_authenticated:
-        raise Http404
-    return get_object_or_404(Room, code=code, owner=request.user)
 
 
 @contextmanager
@@ -51,6 +47,9 @@ def deleted_meanwhile_is_404() -> Iterator[None]:
         yield
     except Room.DoesNotExist:
         raise Http404 from None
+
+
+# The owner: the dashboard and its tiles' actions, customize, activity.
 
 
 def rename_code(request: HttpRequest) -> UUID | None:
@@ -109,207 +108,6 @@ def create_room(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "rooms/dashboard.html", {**rooms, "form": form}, status=400)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-def customize_room(request: HttpRequest, code: UUID) -> HttpResponse:
-    room = owned_room_or_404(request, code)
-    if request.method == "POST":
-        form = CustomizeForm(request.POST, request.FILES, initial=CustomizeForm.initial_for(room))
-        if form.is_valid():
-            with deleted_meanwhile_is_404():
-                room.customize(by=request.user, **form.changes())
-            messages.success(request, "Saved.")
-            return redirect("rooms:customize", code=room.code)
-    else:
-        form = CustomizeForm(initial=CustomizeForm.initial_for(room))
-    context = {"room": room, "form": form, "themes": THEMES}
-    return render(request, "rooms/customize.html", context, status=400 if form.errors else 200)
-
-
-def room_for_link_or_404(request: HttpRequest, slug: str, secret: str) -> tuple[Room, bool]:
-    """The room a link opens and whether it is the host link; every miss is the same 404.
-
-    Misses are counted per client: guessing secrets soon meets a 429."""
-    limit, window = settings.LINK_LIMIT
-    message = "Too many wrong room links from your address. Wait a few minutes and try again."
-    limits.check(request, "link", limit, window, message)
-    found = roles.room_for_link(slug, secret)
-    if found is None:
-        limits.spend(request, "link", window)
-        raise Http404
-    return found
-
-
-def hosted_room_or_404(request: HttpRequest, code: UUID) -> Room:
-    """A room its owner or a host (by the host link, in this session) may run; others get 404."""
-    room = get_object_or_404(Room, code=code)
-    if not roles.is_host(request.session, request.user, room):
-        raise Http404
-    return room
-
-
-def stream_path(slug: str, secret: str, stream: str) -> str:
-    return "/ws" + reverse("rooms:lobby", args=[slug, secret]) + f"{stream}/"
-
-
-def render_lobby(
-    request: HttpRequest, room: Room, secret: str, form: JoinForm, status: int = 200, **extra
-) -> HttpResponse:
-    context = {
-        "room": room,
-        "secret": secret,
-        "is_host": roles.is_host(request.session, request.user, room),
-        "form": form,
-        "join_request": roles.own_request(request.session, room),
-        "guest_stream": stream_path(room.slug, secret, "guest"),
-        **extra,
-    }
-    template = "rooms/lobby.html#join-state" if request.htmx else "rooms/lobby.html"
-    return render(request, template, context, status=status)
-
-
-@require_safe
-def lobby(request: HttpRequest, slug: str, secret: str) -> HttpResponse:
-    room, via_host_link = room_for_link_or_404(request, slug, secret)
-    if via_host_link:
-        roles.remember_host_link(request.session, room)
-    join_request = roles.own_request(request.session, room)
-    if join_request and join_request.status == JoinRequest.Status.ALLOWED:
-        return redirect("rooms:room", slug, secret)  # Let in while away: straight in.
-    name = request.user.display_name if request.user.is_authenticated else ""
-    return render_lobby(request, room, secret, JoinForm(initial={"display_name": name}))
-
-
-@require_POST
-def join(request: HtmxHttpRequest, slug: str, secret: str) -> HttpResponse:
-    room, via_host_link = room_for_link_or_404(request, slug, secret)
-    if via_host_link:
-        roles.remember_host_link(request.session, room)
-    form = JoinForm(request.POST)
-    if not form.is_valid():
-        return render_lobby(request, room, secret, form, status=400)
-    name = form.cleaned_data["display_name"]
-    if roles.is_host(request.session, request.user, room) or not room.locked:
-        roles.admit(request.session, room, name)
-        room.mark_used()
-        return navigate(request, room.room_path(secret))
-    limit, window = settings.ASK_LIMIT
-    limits.check(request, "ask", limit, window, "Too many requests to join from your address.")
-    limits.spend(request, "ask", window)
-    try:
-        JoinRequest.ask(room, roles.guest_id(request.session), name)
-    except AskedTooSoon as too_soon:
-        wait = f"Please wait {too_soon.seconds_left} seconds before asking again."
-        return render_lobby(request, room, secret, form, status=429, ask_error=wait)
-    except WaitingRoomFull:
-        full = "The waiting room is full right now. Please try again in a few minutes."
-        return render_lobby(request, room, secret, form, status=503, ask_error=full)
-    return navigate(request, reverse("rooms:lobby", args=[slug, secret]))
-
-
-def navigate(request: HtmxHttpRequest, url: str) -> HttpResponse:
-    """A whole new page (the room, or the lobby's waiting state with its stream) either way."""
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
-@require_safe
-@login_required
-def owner_join(request: HttpRequest, code: UUID) -> HttpResponse:
-    room = owned_room_or_404(request, code)
-    roles.admit(request.session, room, request.user.display_name)
-    room.mark_used()
-    return redirect(room.host_room_path)
-
-
-def room_context(room: Room, member: roles.Member, secret: str) -> dict:
-    return {
-        "room": room,
-        "member": member,
-        "secret": secret,
-        "people": room.presences.here(),
-        **(room.host_list() if member.is_host else {}),
-        "presence_stream": stream_path(room.slug, secret, "room"),
-        "host_stream": stream_path(room.slug, secret, "host"),
-    }
-
-
-@require_safe
-def room_page(request: HttpRequest, slug: str, secret: str) -> HttpResponse:
-    room, via_host_link = room_for_link_or_404(request, slug, secret)
-    if via_host_link:
-        roles.remember_host_link(request.session, room)
-    member = roles.member(request.session, request.user, room)
-    if member is None:
-        return redirect("rooms:lobby", slug, secret)
-    return render(request, "rooms/room.html", room_context(room, member, secret))
-
-
-@require_POST
-def leave(request: HttpRequest, slug: str, secret: str) -> HttpResponse:
-    room, _ = room_for_link_or_404(request, slug, secret)
-    roles.leave(request.session, room)
-    messages.info(request, f"You left {room.name}.")
-    return redirect("rooms:lobby", slug, secret)
-
-
-def decider(request: HttpRequest, room: Room) -> dict:
-    """Who decided, for the activity log: the account, or the name an anonymous host gave."""
-    member = roles.member(request.session, request.user, room)
-    user = request.user if request.user.is_authenticated else None
-    return {"by": user, "by_name": member.name if member else "A host"}
-
-
-def after_decision(request: HtmxHttpRequest, room: Room) -> HttpResponse:
-    """The owner's notification area or the host panel, whichever the click came from."""
-    if request.htmx.target == "owner-requests":
-        context = JoinRequest.objects.owner_list(request.user)
-        return render(request, "rooms/notifications.html#owner-requests", context)
-    if request.htmx:
-        return render(request, "rooms/room.html#host-panel", {"room": room, **room.host_list()})
-    back = request.headers.get("referer", "")
-    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        return redirect(back)
-    return redirect(room.host_room_path)
-
-
-@require_POST
-def allow_request(request: HtmxHttpRequest, code: UUID, pk: int) -> HttpResponse:
-    room = hosted_room_or_404(request, code)
-    get_object_or_404(room.join_requests, pk=pk).allow(**decider(request, room))
-    return after_decision(request, room)
-
-
-@require_POST
-def deny_request(request: HtmxHttpRequest, code: UUID, pk: int) -> HttpResponse:
-    room = hosted_room_or_404(request, code)
-    get_object_or_404(room.join_requests, pk=pk).deny(**decider(request, room))
-    return after_decision(request, room)
-
-
-@require_POST
-def allow_all(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
-    room = hosted_room_or_404(request, code)
-    room.allow_all(**decider(request, room))
-    return after_decision(request, room)
-
-
-@require_POST
-def host_privacy(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
-    room = hosted_room_or_404(request, code)
-    form = PrivacyForm(request.POST)
-    if form.is_valid():
-        room.set_locked(form.cleaned_data["locked"], **decider(request, room))
-    return after_decision(request, room)
-
-
-@require_safe
-@login_required
-def activity(request: HttpRequest, code: UUID) -> HttpResponse:
-    room = owned_room_or_404(request, code)
-    entries = room.activities.select_related("actor")[:200]
-    return render(request, "rooms/activity.html", {"room": room, "entries": entries})
-
-
 def render_tile(request: HttpRequest, room: Room, **context: object) -> HttpResponse:
     """One tile again after an action, with the waiting count the dashboard query annotates."""
     room = Room.objects.for_dashboard(request.user).get(pk=room.pk)
@@ -365,7 +163,7 @@ def set_privacy(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
     form = PrivacyForm(request.POST)
     if not form.is_valid():
         return HttpResponse("Privacy must be locked (1) or unlocked (0).", status=400)
-    room.set_locked(form.cleaned_data["locked"], by=request.user)
+    room.set_locked(form.cleaned_data["locked"], by=Actor.account(request.user))
     if request.htmx:
         return render_tile(request, room)
     state = "locked: guests ask to join" if room.locked else "unlocked: anyone with the link joins"
@@ -413,3 +211,167 @@ def delete_room(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
     message = f"Deleted “{room.name}”."
     # dashboard.js focuses the neighbouring tile, which it noted when the dialog opened.
     return dialog_done(request, message, focus="")
+
+
+@require_safe
+@login_required
+def owner_join(request: HttpRequest, code: UUID) -> HttpResponse:
+    room = owned_room_or_404(request, code)
+    RoomAccess.for_request(request, room).admit(request.user.display_name)
+    return redirect(room.host_room_path)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def customize_room(request: HttpRequest, code: UUID) -> HttpResponse:
+    room = owned_room_or_404(request, code)
+    if request.method == "POST":
+        form = CustomizeForm(request.POST, request.FILES, initial=CustomizeForm.initial_for(room))
+        if form.is_valid():
+            with deleted_meanwhile_is_404():
+                room.customize(by=request.user, **form.changes())
+            messages.success(request, "Saved.")
+            return redirect("rooms:customize", code=room.code)
+    else:
+        form = CustomizeForm(initial=CustomizeForm.initial_for(room))
+    context = {"room": room, "form": form, "themes": THEMES}
+    return render(request, "rooms/customize.html", context, status=400 if form.errors else 200)
+
+
+@require_safe
+@login_required
+def activity(request: HttpRequest, code: UUID) -> HttpResponse:
+    room = owned_room_or_404(request, code)
+    entries = room.activities.select_related("actor")[:200]
+    return render(request, "rooms/activity.html", {"room": room, "entries": entries})
+
+
+# Anyone with a link: the lobby, joining, the room page, leaving.
+
+
+def stream_path(access: RoomAccess, stream: str) -> str:
+    return "/ws" + reverse("rooms:lobby", args=[access.room.slug, access.secret]) + f"{stream}/"
+
+
+def render_lobby(
+    request: HtmxHttpRequest, access: RoomAccess, form: JoinForm, status: int = 200, **extra
+) -> HttpResponse:
+    context = {
+        "room": access.room,
+        "secret": access.secret,
+        "is_host": access.is_host,
+        "form": form,
+        "join_request": access.join_request,
+        "guest_stream": stream_path(access, "guest"),
+        **extra,
+    }
+    template = "rooms/lobby.html#join-state" if request.htmx else "rooms/lobby.html"
+    return render(request, template, context, status=status)
+
+
+def navigate(request: HtmxHttpRequest, url: str) -> HttpResponse:
+    """A whole new page (the room, or the lobby's waiting state with its stream) either way."""
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_safe
+def lobby(request: HtmxHttpRequest, slug: str, secret: str) -> HttpResponse:
+    access = link_access_or_404(request, slug, secret)
+    if access.request_allowed:
+        return redirect("rooms:room", slug, secret)  # Let in while away: straight in.
+    name = request.user.display_name if request.user.is_authenticated else ""
+    return render_lobby(request, access, JoinForm(initial={"display_name": name}))
+
+
+@require_POST
+def join(request: HtmxHttpRequest, slug: str, secret: str) -> HttpResponse:
+    access = link_access_or_404(request, slug, secret)
+    form = JoinForm(request.POST)
+    if not form.is_valid():
+        return render_lobby(request, access, form, status=400)
+    if access.enters_at_once:
+        access.admit(form.cleaned_data["display_name"])
+        return navigate(request, access.room.room_path(secret))
+    limit, window = settings.ASK_LIMIT
+    limits.check(request, "ask", limit, window, "Too many requests to join from your address.")
+    limits.spend(request, "ask", window)
+    try:
+        access.ask(form.cleaned_data["display_name"])
+    except AskedTooSoon as too_soon:
+        wait = f"Please wait {too_soon.seconds_left} seconds before asking again."
+        return render_lobby(request, access, form, status=429, ask_error=wait)
+    except WaitingRoomFull:
+        full = "The waiting room is full right now. Please try again in a few minutes."
+        return render_lobby(request, access, form, status=503, ask_error=full)
+    return navigate(request, reverse("rooms:lobby", args=[slug, secret]))
+
+
+@require_safe
+def room_page(request: HttpRequest, slug: str, secret: str) -> HttpResponse:
+    access = link_access_or_404(request, slug, secret)
+    if access.member is None:
+        return redirect("rooms:lobby", slug, secret)
+    context = {
+        "room": access.room,
+        "member": access.member,
+        "secret": secret,
+        "people": access.room.presences.here(),
+        **(access.room.host_list() if access.member.is_host else {}),
+        "presence_stream": stream_path(access, "room"),
+        "host_stream": stream_path(access, "host"),
+    }
+    return render(request, "rooms/room.html", context)
+
+
+@require_POST
+def leave(request: HttpRequest, slug: str, secret: str) -> HttpResponse:
+    access = link_access_or_404(request, slug, secret)
+    access.leave()
+    messages.info(request, f"You left {access.room.name}.")
+    return redirect("rooms:lobby", slug, secret)
+
+
+# Hosts (the owner included), from the room's host panel or the owner's notification area.
+
+
+def after_decision(request: HtmxHttpRequest, room: Room) -> HttpResponse:
+    """The owner's notification area or the host panel, whichever the click came from."""
+    if request.htmx.target == "owner-requests":
+        context = JoinRequest.objects.owner_list(request.user)
+        return render(request, "rooms/notifications.html#owner-requests", context)
+    if request.htmx:
+        return render(request, "rooms/room.html#host-panel", {"room": room, **room.host_list()})
+    back = request.headers.get("referer", "")
+    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return redirect(back)
+    return redirect(room.host_room_path)
+
+
+@require_POST
+def allow_request(request: HtmxHttpRequest, code: UUID, pk: int) -> HttpResponse:
+    access = host_access_or_404(request, code)
+    get_object_or_404(access.room.join_requests, pk=pk).allow(by=access.actor)
+    return after_decision(request, access.room)
+
+
+@require_POST
+def deny_request(request: HtmxHttpRequest, code: UUID, pk: int) -> HttpResponse:
+    access = host_access_or_404(request, code)
+    get_object_or_404(access.room.join_requests, pk=pk).deny(by=access.actor)
+    return after_decision(request, access.room)
+
+
+@require_POST
+def allow_all(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
+    access = host_access_or_404(request, code)
+    access.room.allow_all(by=access.actor)
+    return after_decision(request, access.room)
+
+
+@require_POST
+def host_privacy(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
+    access = host_access_or_404(request, code)
+    form = PrivacyForm(request.POST)
+    if form.is_valid():
+        access.room.set_locked(form.cleaned_data["locked"], by=access.actor)
+    return after_decision(request, access.room)

@@ -1,8 +1,10 @@
-from rooms.models import Activity
+from rooms.models import Activity, Actor
 
 
 def test_the_owner_sees_the_rooms_activity(client, alice, alices_room):
-    Activity.record(alices_room, Activity.Kind.ALLOWED, by_name="Host Hannah", detail="Guest Gus")
+    Activity.record(
+        alices_room, Activity.Kind.ALLOWED, by=Actor(None, "Host Hannah"), detail="Guest Gus"
+    )
     client.force_login(alice)
     response = client.get(f"/rooms/{alices_room.code}/activity/")
     html = response.content.decode()
@@ -14,7 +16,9 @@ def test_the_owner_sees_the_rooms_activity(client, alice, alices_room):
 
 
 def test_it_shows_details_as_text(client, alice, alices_room):
-    Activity.record(alices_room, Activity.Kind.RENAMED, by=alice, detail="<b>x</b> → y")
+    Activity.record(
+        alices_room, Activity.Kind.RENAMED, by=Actor.account(alice), detail="<b>x</b> → y"
+    )
     client.force_login(alice)
     html = client.get(f"/rooms/{alices_room.code}/activity/").content.decode()
     assert "<b>x</b>" not in html

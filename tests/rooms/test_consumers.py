@@ -11,7 +11,7 @@ from channels.db import database_sync_to_async
 from django.test import Client
 
 from rooms.consumers import GONE, PUSH_ONLY, REFUSED
-from rooms.models import JoinRequest, Presence, Room
+from rooms.models import Actor, JoinRequest, Presence, Room
 from tests.helpers import ORIGIN, close_code, element, open_stream, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -113,7 +113,7 @@ async def test_a_host_gets_the_waiting_list_on_connect_and_after_a_decision(alic
     snapshot = await until(communicator, 'id="host-panel"')
     assert "Dana" in snapshot
     request = await database_sync_to_async(JoinRequest.objects.get)()
-    await database_sync_to_async(request.allow)(by_name="Someone else")
+    await database_sync_to_async(request.allow)(by=Actor(None, "Someone else"))
     assert "Nobody is waiting." in await until(communicator, "Nobody is waiting.")
     await communicator.disconnect()
 
@@ -159,7 +159,7 @@ async def test_a_guest_sees_their_request_and_is_sent_in_when_allowed(alice, ali
     assert connected
     assert "Waiting for the host" in await until(communicator, 'id="join-state"')
     request = await database_sync_to_async(JoinRequest.objects.get)()
-    await database_sync_to_async(request.allow)(by=alice)
+    await database_sync_to_async(request.allow)(by=Actor.account(alice))
     allowed = await until(communicator, "data-enter-room")
     assert f"/r/standup/{alices_room.participant_secret}/room/" in allowed
     await communicator.disconnect()
@@ -170,7 +170,7 @@ async def test_a_denied_guest_is_told_and_offered_ask_again(alice, alices_room):
     communicator, _ = await open_stream(path(alices_room, "guest"), guest)
     await until(communicator, "Waiting for the host")
     request = await database_sync_to_async(JoinRequest.objects.get)()
-    await database_sync_to_async(request.deny)(by=alice)
+    await database_sync_to_async(request.deny)(by=Actor.account(alice))
     denied = await until(communicator, "The host declined your request.")
     assert "Ask again" in denied
     await communicator.disconnect()
@@ -230,7 +230,7 @@ async def test_a_stream_idle_for_over_five_seconds_still_gets_a_push(alice, alic
     await until(communicator, "Waiting for the host")
     await asyncio.sleep(6)
     request = await database_sync_to_async(JoinRequest.objects.get)()
-    await database_sync_to_async(request.allow)(by=alice)
+    await database_sync_to_async(request.allow)(by=Actor.account(alice))
     assert "data-enter-room" in await until(communicator, "data-enter-room")
     await communicator.disconnect()
 

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from rooms.models import JoinRequest, Room
+from rooms.models import Actor, JoinRequest, Room
 from tests.helpers import HTMX, assert_in_html, element, only_element
 
 
@@ -148,7 +148,7 @@ def test_the_room_page_of_a_wrong_secret_is_404(client, alices_room):
 
 def test_an_allowed_guest_coming_back_goes_straight_in(client, alice, alices_room):
     join(client, alices_room, alices_room.participant_secret)
-    JoinRequest.objects.get().allow(by=alice)
+    JoinRequest.objects.get().allow(by=Actor.account(alice))
     response = client.get(alices_room.participant_path)
     assert response.url == room_url(alices_room, alices_room.participant_secret)
     assert client.get(response.url).status_code == 200
@@ -156,7 +156,7 @@ def test_an_allowed_guest_coming_back_goes_straight_in(client, alice, alices_roo
 
 def test_leave_ends_the_admission(client, alice, alices_room):
     join(client, alices_room, alices_room.participant_secret)
-    JoinRequest.objects.get().allow(by=alice)
+    JoinRequest.objects.get().allow(by=Actor.account(alice))
     response = client.post(f"/r/standup/{alices_room.participant_secret}/leave/")
     assert response.url == alices_room.participant_path
     assert client.get(room_url(alices_room, alices_room.participant_secret)).status_code == 302

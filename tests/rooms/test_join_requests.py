@@ -8,7 +8,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
-from rooms.models import OWNER_LIST_MAX, Activity, JoinRequest, Room
+from rooms.models import OWNER_LIST_MAX, Activity, Actor, JoinRequest, Room
 from tests.helpers import HTMX, ask, assert_in_html, element, only_element
 
 
@@ -57,7 +57,7 @@ def test_asking_again_right_after_a_denial_is_refused_with_a_clear_message(
     client, alice, alices_room
 ):
     ask(alices_room, client=client)
-    JoinRequest.objects.get().deny(by=alice)
+    JoinRequest.objects.get().deny(by=Actor.account(alice))
     response = ask(alices_room, client=client)
     assert response.status_code == 429
     assert "seconds before asking again" in response.content.decode()
@@ -67,7 +67,7 @@ def test_asking_again_right_after_a_denial_is_refused_with_a_clear_message(
 def test_asking_again_after_ten_seconds_waits_again(client, alice, alices_room):
     ask(alices_room, client=client)
     request = JoinRequest.objects.get()
-    request.deny(by=alice)
+    request.deny(by=Actor.account(alice))
     JoinRequest.objects.update(asked_at=timezone.now() - timedelta(seconds=11))
     response = ask(alices_room, "Dana again", client=client)
     assert response.status_code == 302
@@ -147,8 +147,8 @@ def test_allow_all_touches_only_this_room(client, alice, alices_room):
 
 def test_a_decision_already_taken_stands(client, alice, alices_room):
     request = guest(alices_room, "Dana")
-    assert request.deny(by=alice) is True
-    assert request.allow(by=alice) is False
+    assert request.deny(by=Actor.account(alice)) is True
+    assert request.allow(by=Actor.account(alice)) is False
     request.refresh_from_db()
     assert request.status == "denied"
     assert Activity.objects.filter(kind=Activity.Kind.ALLOWED).count() == 0
@@ -262,7 +262,7 @@ def test_privacy_refuses_a_stranger_and_a_participant(client, charlie, bobs_room
 
 
 def test_set_locked_to_the_same_state_changes_nothing(alice, alices_room):
-    assert alices_room.set_locked(True, by=alice) is False
+    assert alices_room.set_locked(True, by=Actor.account(alice)) is False
     alices_room.refresh_from_db()
     assert alices_room.locked is True
     assert not Activity.objects.filter(kind=Activity.Kind.PRIVACY).exists()
@@ -306,7 +306,7 @@ def test_two_hosts_deciding_at_once_give_one_outcome(alice):
             try:
                 join_request = JoinRequest.objects.get(pk=request_pk)
                 barrier.wait()
-                outcomes[action] = getattr(join_request, action)(by_name=action)
+                outcomes[action] = getattr(join_request, action)(by=Actor(None, action))
             finally:
                 connections.close_all()
 

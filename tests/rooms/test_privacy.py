@@ -1,4 +1,4 @@
-from rooms.models import Activity, JoinRequest
+from rooms.models import Activity, Actor, JoinRequest
 from tests.helpers import HTMX, assert_in_html, element, only_element, text
 
 
@@ -38,8 +38,8 @@ def test_posting_the_same_state_twice_changes_it_once(client, alice, alices_room
 
 
 def test_set_locked_says_whether_it_changed(alice, alices_room):
-    assert alices_room.set_locked(True, by=alice) is False
-    assert alices_room.set_locked(False, by=None, by_name="A host") is True
+    assert alices_room.set_locked(True, by=Actor.account(alice)) is False
+    assert alices_room.set_locked(False, by=Actor(None, "A host")) is True
     assert privacy_activities().get().actor_name == "A host"
 
 
@@ -59,7 +59,7 @@ def test_htmx_gets_the_tile_with_the_switch_flipped(client, alice, alices_room):
 
 
 def test_locking_keeps_the_waiting_badge_in_the_tile(client, alice, alices_room):
-    alices_room.set_locked(False, by=alice)
+    alices_room.set_locked(False, by=Actor.account(alice))
     JoinRequest.objects.create(room=alices_room, guest_id="g", display_name="Guest")
     client.force_login(alice)
     html = set_privacy(client, alices_room, "1", **HTMX).content.decode()

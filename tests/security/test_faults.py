@@ -24,7 +24,7 @@ from django.test import Client
 from django.utils import timezone
 from websockets.sync.client import ClientConnection
 
-from rooms.models import Presence
+from rooms.models import Actor, Presence
 from session_rooms.asgi import application
 from tests.helpers import stream_headers
 from tests.live import (
@@ -221,7 +221,7 @@ def test_the_owners_dropped_socket_is_repaired_by_the_snapshot_on_reconnect(
         # While the owner is away, one guest asks and another is let in by a host.
         ask(server, alices_room, "Erin")
         dana = alices_room.join_requests.get(display_name="Dana")
-        dana.allow(by=alice)
+        dana.allow(by=Actor.account(alice))
         with open_stream(server, owner, "/ws/owner/") as stream:
             snapshot = until(stream, 'id="owner-requests"')
         assert "Erin" in snapshot

@@ -12,7 +12,7 @@ from channels.db import database_sync_to_async
 from django.test import Client
 
 from rooms.consumers import PUSH_ONLY
-from rooms.models import JoinRequest, Room
+from rooms.models import Actor, JoinRequest, Room
 from tests import live
 from tests.helpers import close_code, listen, until
 
@@ -23,7 +23,7 @@ FRAMES = {
     "1 MB of text": {"text": json.dumps({"kind": "x" * (1024 * 1024)})},
     "binary": {"bytes": b"\x00\xff\x80" * 1000},
     "unknown kind": {"text": json.dumps({"type": "room.deleted"})},
-    "a forged decision": {"text": json.dumps({"type": "requests.changed", "allow": 1})},
+    "a forged decision": {"text": json.dumps({"type": "waiting.changed", "allow": 1})},
     "empty": {"text": ""},
 }
 
@@ -77,7 +77,7 @@ async def test_a_bad_frame_closes_only_its_own_socket(alice, alices_room, frame,
     # The next push still reaches the other socket on the same stream.
     if stream == "guest":
         request = await database_sync_to_async(JoinRequest.objects.get)(display_name="Dana")
-        await database_sync_to_async(request.allow)(by=alice)
+        await database_sync_to_async(request.allow)(by=Actor.account(alice))
         await until(bystander, "data-enter-room")
     else:
         await guest_browser(alices_room, "Erin")

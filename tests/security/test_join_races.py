@@ -5,7 +5,7 @@ lines them up so they start together, and every race runs ROUNDS times. Whatever
 each guest ends with one outcome, one stored request and one line in the activity log.
 """
 
-from rooms.models import Activity, JoinRequest, Room
+from rooms.models import Activity, Actor, JoinRequest, Room
 from tests.security.threads import RACES, at_once
 
 pytestmark = RACES
@@ -33,7 +33,8 @@ def test_two_hosts_allowing_and_denying_one_guest_give_one_outcome(alice):
         # Two copies, as two hosts' requests would each load the row.
         by_owner, by_host = (JoinRequest.objects.get(pk=guest.pk) for _ in range(2))
         allowed, denied = at_once(
-            lambda r=by_owner: r.allow(by=alice), lambda r=by_host: r.deny(by_name="Hana")
+            lambda r=by_owner: r.allow(by=Actor.account(alice)),
+            lambda r=by_host: r.deny(by=Actor(None, "Hana")),
         )
         assert [allowed, denied].count(True) == 1
         guest.refresh_from_db()
@@ -51,7 +52,8 @@ def test_allow_all_racing_a_deny_gives_each_guest_one_outcome(alice):
             for name in ("Dana", "Erin", "Finn")
         )
         allowed, denied = at_once(
-            lambda r=room: r.allow_all(by=alice), lambda r=erin: r.deny(by_name="Hana")
+            lambda r=room: r.allow_all(by=Actor.account(alice)),
+            lambda r=erin: r.deny(by=Actor(None, "Hana")),
         )
         for guest in (dana, erin, finn):
             guest.refresh_from_db()
@@ -77,7 +79,7 @@ def test_a_denied_guest_asking_again_twice_at_once_stores_one_request(alice):
     for round_ in range(ROUNDS):
         room = locked_room(alice, round_)
         request = JoinRequest.ask(room, "same-browser", "Dana")
-        request.deny(by=alice)
+        request.deny(by=Actor.account(alice))
         JoinRequest.objects.filter(pk=request.pk).update(
             asked_at=request.asked_at.replace(year=2000)
         )
@@ -94,7 +96,7 @@ def test_unlocking_while_a_guest_asks_lets_the_guest_in_either_way(alice):
         # The guest's page loaded the room while it was still locked, as the join view does.
         seen_by_guest = Room.objects.get(pk=room.pk)
         at_once(
-            lambda r=room: r.set_locked(False, by=alice),
+            lambda r=room: r.set_locked(False, by=Actor.account(alice)),
             lambda r=seen_by_guest, g=f"guest-{round_}": JoinRequest.ask(r, g, "Dana"),
         )
         room.refresh_from_db()
@@ -109,8 +111,8 @@ def test_unlocking_while_a_host_denies_gives_one_outcome(alice):
         guest = JoinRequest.ask(room, f"guest-{round_}", "Dana")
         host_copy = JoinRequest.objects.get(pk=guest.pk)
         _, denied = at_once(
-            lambda r=room: r.set_locked(False, by=alice),
-            lambda r=host_copy: r.deny(by_name="Hana"),
+            lambda r=room: r.set_locked(False, by=Actor.account(alice)),
+            lambda r=host_copy: r.deny(by=Actor(None, "Hana")),
         )
         guest.refresh_from_db()
         assert guest.status == ("denied" if denied else "allowed")

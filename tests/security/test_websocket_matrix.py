@@ -15,7 +15,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from rooms.consumers import REFUSED
-from rooms.models import JoinRequest, Room
+from rooms.models import Actor, JoinRequest, Room
 from rooms.routing import websocket_urlpatterns
 from session_rooms.asgi import application
 from tests.helpers import ORIGIN, stream_headers
@@ -100,7 +100,7 @@ def visitor(role: str, room: Room, charlie) -> Client:
         join_request = JoinRequest.objects.get(room=room, display_name="Dana")
         assert join_request.status == JoinRequest.Status.PENDING
         if role == "participant":
-            assert join_request.allow(by=room.owner)
+            assert join_request.allow(by=Actor.account(room.owner))
     elif role == "host":
         client.get(host_lobby)
         assert client.post(f"{host_lobby}join/", {"display_name": "Hana"}).status_code == 302
