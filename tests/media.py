@@ -11,25 +11,34 @@ Fixtures (tests/browser/media/conftest.py; every test under tests/browser/media/
 - `media_network` (session): the `Namespace`: `.host` (10.99.N.1, where servers listen),
   `.inner` (10.99.N.2, the browsers), `.subnet_prefix` ("10.99.N.").
 - `browser`, `server`, `new_context`, `page`, `signed_in`: the same names as in
-  tests/browser/conftest.py, but Chromium runs inside the namespace with a fake camera and
-  microphone, the app is served on `media_network.host`, and every context may use the camera
-  and microphone and records its RTCPeerConnections for the helpers below.
-- `coturn`: a `Coturn` on the host end, with a fresh secret; `settings` point TURN at it.
+  tests/browser/conftest.py, but Chromium (one per test) runs inside the namespace with a fake
+  camera and microphone, the app is served on `media_network.host` as a secure origin, and
+  every context may use the camera and microphone and records its RTCPeerConnections.
+- `server_env`: extra environment for that daphne ({} unless a test module overrides it).
+- `coturn`: a `Coturn` on the host end with a fresh secret; this process's settings point
+  TURN at it, and `coturn.env` does the same for a daphne (`server_env`).
 
-Helpers (plain functions here, for any page of the app, mesh or Janus):
+Helpers (plain functions here, for any page, mesh or Janus, that uses RTCPeerConnection):
 
 - `video_frames(video)`, `wait_for_frames_growing(video, by=10)`: decoded frames of a <video>.
-- `has_live_audio(media)`, `wait_for_sound(media)`: a live audio track, and sound in it.
+- `has_live_audio(media)`, `wait_for_sound(media)`, `wait_for_silence(media)`: a live audio
+  track, sound in it, or none for a while (muted).
 - `peer_stats(page)`, `ice_candidates(page)`, `described_candidates(page)`,
   `selected_pairs(page)`, `candidate_errors(page)`: what the page's RTCPeerConnections report
   (getStats, their descriptions, icecandidateerror), whoever created them.
 
-    def test_two_people_see_each_other(new_context, media_network, alices_room):
-        alice = new_context().new_page()
-        ...  # join the room
-        wait_for_frames_growing(alice.locator("video.remote").first)
-        assert all(c["address"].startswith(media_network.subnet_prefix)
-                   for c in ice_candidates(alice))
+Waits poll a condition and fail with what they saw; none is a fixed sleep. For example:
+
+    @pytest.fixture
+    def server_env(coturn):  # only for tests that want TURN in the page
+        return coturn.env
+
+    def test_alice_sees_bob(new_context, bobs_room, media_network):
+        alice, bob = new_context().new_page(), new_context().new_page()
+        ...  # both join bobs_room
+        wait_for_frames_growing(alice.get_by_role("figure", name="Bob").locator("video"))
+        wait_for_sound(alice.get_by_role("figure", name="Bob").locator("video"))
+        assert {c["address"] for c in ice_candidates(alice)} == {media_network.inner}
 """
 
 import contextlib
@@ -72,12 +81,7 @@ class NetnsUnavailable(Exception):
 
 
 def run(*command: str) -> str:
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise subprocess.CalledProcessError(
-            result.returncode, command, result.stdout, result.stderr
-        )
-    return result.stdout
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
 def ip(*arguments: str) -> str:
@@ -99,11 +103,12 @@ class Namespace:
     closed: bool = field(default=False, init=False)
 
     @classmethod
-    def create(cls, prefix: str = "sr-media") -> "Namespace":
-        if not IP or not Path(IP).exists():
+    def create(cls) -> "Namespace":
+        """Named `<MEDIA_NETNS_PREFIX or sr-media>-<pid>-<random>`; links `srh…` and `srn…`."""
+        if not Path(IP).exists():
             raise NetnsUnavailable("the `ip` command (iproute2) is not installed")
         token = secrets.token_hex(3)
-        name = f"{os.environ.get('MEDIA_NETNS_PREFIX', prefix)}-{os.getpid()}-{token}"
+        name = f"{os.environ.get('MEDIA_NETNS_PREFIX', 'sr-media')}-{os.getpid()}-{token}"
         try:
             ip("netns", "add", name)
         except subprocess.CalledProcessError as error:
@@ -130,8 +135,8 @@ class Namespace:
 
     def connect(self, inner_link: str) -> None:
         ip("link", "add", self.host_link, "type", "veth", "peer", "name", inner_link)
-        self.set_sysctl(f"net/ipv6/conf/{self.host_link}/disable_ipv6", "1")
-        self.set_sysctl(f"net/ipv4/conf/{self.host_link}/forwarding", "0")
+        sysctl(f"net/ipv6/conf/{self.host_link}/disable_ipv6", "1")
+        sysctl(f"net/ipv4/conf/{self.host_link}/forwarding", "0")
         ip("link", "set", inner_link, "netns", self.name)
         self.exec("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1")
         with claimed_subnet_lock():
@@ -147,18 +152,15 @@ class Namespace:
     def exec(self, *command: str) -> str:
         return run(IP, "netns", "exec", self.name, *command)
 
-    def set_sysctl(self, key: str, value: str) -> None:
-        Path("/proc/sys", key).write_text(value)
-
     def assert_nothing_leaves(self) -> None:
         """Packets from inside are not forwarded past this machine, and IPv6 is off on both ends.
 
         Per interface, not the global switch: writing net.ipv4.ip_forward resets every
         interface's value, so this is also the check that nobody turned forwarding on since."""
-        forwarding = Path(f"/proc/sys/net/ipv4/conf/{self.host_link}/forwarding").read_text()
-        assert forwarding.strip() == "0", f"IP forwarding is on for {self.host_link}"
-        ipv6 = Path(f"/proc/sys/net/ipv6/conf/{self.host_link}/disable_ipv6").read_text()
-        assert ipv6.strip() == "1", f"IPv6 is on for {self.host_link}"
+        forwarding = sysctl(f"net/ipv4/conf/{self.host_link}/forwarding")
+        assert forwarding == "0", f"IP forwarding is on for {self.host_link}"
+        ipv6_off = sysctl(f"net/ipv6/conf/{self.host_link}/disable_ipv6")
+        assert ipv6_off == "1", f"IPv6 is on for {self.host_link}"
         inside = self.exec("ip", "-o", "addr").splitlines()
         addresses = [line.split()[3] for line in inside if " inet" in line]
         assert sorted(addresses) == sorted(["127.0.0.1/8", f"{self.inner}/24"]), inside
@@ -181,6 +183,14 @@ class Namespace:
         with contextlib.suppress(subprocess.CalledProcessError):
             ip("link", "del", self.host_link)
         ip("netns", "del", self.name)
+
+
+def sysctl(key: str, value: str | None = None) -> str:
+    """Reads (or first writes) a kernel setting of this machine's network namespace."""
+    path = Path("/proc/sys", key)
+    if value is not None:
+        path.write_text(value)
+    return path.read_text().strip()
 
 
 @contextlib.contextmanager
@@ -263,37 +273,53 @@ def has_live_audio(media: Locator) -> bool:
     )
 
 
-# An analyser on the element's stream; __soundPeak keeps the loudest level heard so far.
-LISTEN = """m => {
-  if (m.__soundPeak !== undefined) return;
-  m.__soundPeak = 0;
-  const context = new AudioContext();
-  const analyser = context.createAnalyser();
-  context.createMediaStreamSource(m.srcObject).connect(analyser);
-  const samples = new Float32Array(analyser.fftSize);
-  const listen = () => {
-    analyser.getFloatTimeDomainData(samples);
-    m.__soundPeak = Math.max(m.__soundPeak, ...samples.map(Math.abs));
-    if (m.isConnected) setTimeout(listen, 20);
-  };
-  listen();
+# An analyser on the element's stream, sampled every 20 ms: __loudAt is when it last heard more
+# than LOUD (performance.now() milliseconds), __listeningSince when it started.
+LOUD = 0.01
+LISTEN = """(m, loud) => {
+  if (!m.srcObject) throw new Error(`${m.outerHTML.slice(0, 80)} plays no stream`);
+  if (m.__listeningSince === undefined) {
+    m.__listeningSince = performance.now();
+    m.__loudAt = null;
+    const context = new AudioContext();
+    const analyser = context.createAnalyser();
+    context.createMediaStreamSource(m.srcObject).connect(analyser);
+    const samples = new Float32Array(analyser.fftSize);
+    const listen = () => {
+      analyser.getFloatTimeDomainData(samples);
+      if (samples.some(sample => Math.abs(sample) > loud)) m.__loudAt = performance.now();
+      if (m.isConnected) setTimeout(listen, 20);
+    };
+    listen();
+  }
+  return performance.now();
 }"""
 
 
-def wait_for_sound(media: Locator, level: float = 0.01, timeout: float = 10) -> float:
-    """Waits until the element's audio is louder than `level` (0..1); returns the peak heard.
+def wait_for_sound(media: Locator, timeout: float = 10) -> None:
+    """Waits until the <audio>/<video> element's stream carries sound (Chromium's fake
+    microphone beeps about once a second); fails on silence. Listens to the stream the element
+    plays at its first call."""
+    asked = media.evaluate(LISTEN, LOUD)
+    wait_for(
+        media.page,
+        lambda: media.evaluate("(m, asked) => m.__loudAt !== null && m.__loudAt >= asked", asked),
+        lambda: "no sound",
+        timeout,
+    )
 
-    Chromium's fake microphone beeps about once a second, so this hears it well within
-    `timeout`; silence (a muted or stopped sender) fails."""
-    media.evaluate(LISTEN)
-    peak = [0.0]
 
-    def loud() -> bool:
-        peak[0] = media.evaluate("m => m.__soundPeak")
-        return peak[0] > level
-
-    wait_for(media.page, loud, lambda: f"the loudest sound was {peak[0]}", timeout)
-    return peak[0]
+def wait_for_silence(media: Locator, quiet_for: float = 2, timeout: float = 10) -> None:
+    """Waits until the element's stream has been silent for `quiet_for` seconds on end (longer
+    than the fake microphone's pause between beeps), as after the sender mutes."""
+    media.evaluate(LISTEN, LOUD)
+    quiet = "(m, ms) => performance.now() - Math.max(m.__loudAt || 0, m.__listeningSince) >= ms"
+    wait_for(
+        media.page,
+        lambda: media.evaluate(quiet, quiet_for * 1000),
+        lambda: f"still sound within the last {quiet_for}s",
+        timeout,
+    )
 
 
 def peer_stats(page: Page) -> list[list[dict]]:
