@@ -27,7 +27,9 @@ Helpers (plain functions here, for any page, mesh or Janus, that uses RTCPeerCon
   `selected_pairs(page)`, `candidate_errors(page)`: what the page's RTCPeerConnections report
   (getStats, their descriptions, icecandidateerror), whoever created them.
 
-Waits poll a condition and fail with what they saw; none is a fixed sleep. For example:
+Waits poll a condition and fail with what they saw; none is a fixed sleep. `wait_for(page,
+check, describe, timeout)` is the one they share: use it (or `expect`) rather than
+`page.wait_for_function`, whose polling uses eval(), refused by the app's CSP. For example:
 
     @pytest.fixture
     def server_env(coturn):  # only for tests that want TURN in the page
@@ -242,7 +244,10 @@ def video_frames(video: Locator) -> int:
 
 
 def wait_for(page: Page, check, describe, timeout: float) -> None:
-    """Polls `check()` until it is true, or fails with `describe()` after `timeout` seconds."""
+    """Polls `check()` until it is true, or fails with `describe()` after `timeout` seconds.
+
+    For conditions in a page of the app, instead of `page.wait_for_function`: that one re-runs
+    its predicate with eval(), which the app's Content-Security-Policy refuses."""
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:

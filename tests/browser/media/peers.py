@@ -6,6 +6,8 @@ app code is involved, which makes these the harness's own proof and the TURN ser
 
 from playwright.sync_api import Page
 
+from tests.media import wait_for
+
 # For the test's daphne: the app plus /media-harness/ (tests/browser/media/site_urls.py).
 HARNESS_SITE = {"DJANGO_SETTINGS_MODULE": "tests.browser.media.site_settings"}
 
@@ -52,4 +54,7 @@ def connect(caller: Page, callee: Page) -> None:
 
 
 def wait_connected(page: Page, timeout: float = 10) -> None:
-    page.wait_for_function("pc.connectionState === 'connected'", timeout=timeout * 1000)
+    def state() -> str:
+        return page.evaluate("pc.connectionState")
+
+    wait_for(page, lambda: state() == "connected", lambda: f"the peer is {state()}", timeout)
