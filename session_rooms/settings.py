@@ -235,6 +235,34 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def env_ice_urls(name: str, schemes: tuple[str, ...], example: str) -> list[str]:
+    urls = env_list(name, [])
+    for url in urls:
+        scheme, _, address = url.partition(":")
+        if scheme not in schemes or not address or address.startswith("/"):
+            raise ImproperlyConfigured(
+                f"{name} must be comma-separated URLs like {example}, not {url!r}."
+            )
+    return urls
+
+
+# ICE servers for meetings (rooms.ice). None by default: browsers on one machine or LAN reach
+# each other directly. TURN credentials are made per person from TURN_SECRET (coturn's
+# use-auth-secret) and expire after TURN_CREDENTIAL_TTL seconds.
+STUN_URLS = env_ice_urls("STUN_URLS", ("stun", "stuns"), "stun:turn.example.com:3478")
+TURN_URLS = env_ice_urls("TURN_URLS", ("turn", "turns"), "turn:turn.example.com:3478?transport=udp")
+TURN_SECRET = os.environ.get("TURN_SECRET", "")
+if TURN_URLS and len(TURN_SECRET) < 32:
+    raise ImproperlyConfigured(
+        "TURN_SECRET must be set, at least 32 characters, when TURN_URLS is: the same value as "
+        "static-auth-secret in turnserver.conf "
+        '(python -c "import secrets; print(secrets.token_urlsafe(32))").'
+    )
+if TURN_SECRET and not TURN_URLS:
+    raise ImproperlyConfigured("TURN_SECRET is set but TURN_URLS is not: name the TURN server.")
+TURN_CREDENTIAL_TTL = env_int("TURN_CREDENTIAL_TTL", 12 * 60 * 60)
+
 # E-mail: the console while DEBUG is on and no EMAIL_HOST is set; otherwise SMTP.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Session Rooms <rooms@localhost>")
 _email_host = os.environ.get("EMAIL_HOST", "" if DEBUG else "localhost")

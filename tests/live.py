@@ -21,9 +21,9 @@ from tests.conftest import PASSWORD
 ROOT = Path(settings.BASE_DIR)
 
 
-def free_port() -> int:
+def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((host, 0))
         return sock.getsockname()[1]
 
 
@@ -40,11 +40,13 @@ def test_database_url() -> str:
 
 
 class LiveServer:
-    """One daphne process on 127.0.0.1; stop() ends it, and its log helps when a test fails."""
+    """One daphne process on `host` (127.0.0.1, or a media namespace's host end); stop() ends
+    it, and its log helps when a test fails. SITE_URL, and so ALLOWED_HOSTS, follow `host`."""
 
-    def __init__(self, **env: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+    def __init__(self, host: str = "127.0.0.1", **env: str) -> None:
+        self.host = host
+        self.port = free_port(host)
+        self.url = f"http://{host}:{self.port}"
         self.log = ROOT / "test-artifacts" / f"daphne-{self.port}.log"
         self.log.parent.mkdir(exist_ok=True)
         environment = {
@@ -59,7 +61,7 @@ class LiveServer:
         environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         self.process = subprocess.Popen(
             # manage.py serve: daphne with the access log that redacts link secrets.
-            [sys.executable, "manage.py", "serve", "--port", str(self.port)],
+            [sys.executable, "manage.py", "serve", "--bind", host, "--port", str(self.port)],
             cwd=ROOT,
             env=environment,
             stdout=self.log.open("w"),
@@ -73,7 +75,7 @@ class LiveServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"daphne exited early:\n{self.log.read_text()}")
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                with socket.create_connection((self.host, self.port), timeout=0.5):
                     return
             except OSError:
                 time.sleep(0.1)
@@ -81,13 +83,18 @@ class LiveServer:
         raise RuntimeError(f"daphne did not start in {timeout}s:\n{self.log.read_text()}")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Ends a server the test started: SIGTERM, and SIGKILL if it lingers past 10 seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 class Browser:

@@ -15,7 +15,8 @@ PRINT_LAYER = (
 )
 
 
-def start(**env: str) -> subprocess.CompletedProcess:
+def start(code: str = PRINT_LAYER, **env: str) -> subprocess.CompletedProcess:
+    """Runs `code` in a fresh Python with Django set up from `env`, as a server would start."""
     clean = {
         k: v
         for k, v in os.environ.items()
@@ -23,7 +24,7 @@ def start(**env: str) -> subprocess.CompletedProcess:
     }
     clean["DJANGO_SETTINGS_MODULE"] = "session_rooms.settings"
     return subprocess.run(
-        [sys.executable, "-c", PRINT_LAYER],
+        [sys.executable, "-c", code],
         env={**clean, **env},
         capture_output=True,
         text=True,
