@@ -290,7 +290,7 @@ SECURE_CSP = {
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
     "img-src": [CSP.SELF, "data:", "blob:"],
-    "connect-src": [CSP.SELF],
+    "connect-src": [CSP.SELF, *JANUS_SERVERS],  # Pages open Janus's WebSocket themselves.
     "font-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],

@@ -14,15 +14,16 @@ PRINT_LAYER = (
 )
 
 
-def start(**env: str) -> subprocess.CompletedProcess:
+def start(code: str = PRINT_LAYER, **env: str) -> subprocess.CompletedProcess:
+    """Start Django in a fresh process with this environment, and run `code` there."""
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG"}
+        if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "JANUS_URL"}
     }
     clean["DJANGO_SETTINGS_MODULE"] = "session_rooms.settings"
     return subprocess.run(
-        [sys.executable, "-c", PRINT_LAYER],
+        [sys.executable, "-c", code],
         env={**clean, **env},
         capture_output=True,
         text=True,
