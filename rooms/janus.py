@@ -281,6 +281,8 @@ def credential_for(room: Room, holder: str) -> Credential:
     The VideoRoom is created on first use and recreated when its instance restarted; a room
     whose instance does not answer moves to another. Raises JanusUnavailable when none answers.
     """
+    if not enabled():
+        raise JanusUnavailable("JANUS_URL is not set: meetings are a mesh.")
     for _ in range(len(settings.JANUS_SERVERS) + 1):
         placement = _placement(room)
         credential = _renew_or_issue(placement, holder)
@@ -310,23 +312,22 @@ def revoke(room: Room, holder: str) -> None:
     now = timezone.now()
     live = JanusCredential.objects.filter(janus_room__room=room, holder=holder, expires_at__gt=now)
     servers = set(live.values_list("janus_room__server", flat=True))
-    JanusCredential.objects.filter(pk__in=list(live.values_list("pk", flat=True))).update(
-        expires_at=now
-    )
+    live.update(expires_at=now)
     for server in servers:
         transaction.on_commit(partial(sync, server), robust=True)
 
 
 def end_meeting(room: Room) -> None:
-    """ "End meeting for all": destroy the room's VideoRoom and every credential for it. Members
-    who are still admitted get a fresh VideoRoom when they next ask for a credential."""
+    """End the meeting for all: destroy the room's VideoRoom and every credential for it.
+    Members still admitted get a fresh VideoRoom when they next ask for a credential."""
     if enabled():
         _retire(JanusRoom.objects.filter(room=room, retired_at=None))
 
 
 def mute(room: Room, holder: str, *, muted: bool = True) -> int:
-    """Mute (or lift the mute on) every microphone the person publishes in the room, enforced by
-    Janus (VideoRoom `moderate`). Returns how many audio streams it changed."""
+    """A host's "Mute": Janus drops every microphone the person publishes in the room (VideoRoom
+    `moderate`) until it is lifted with muted=False, which their own "Microphone" click asks
+    for. Returns how many audio streams it changed; JanusUnavailable if Janus does not answer."""
     placement = JanusRoom.objects.filter(room=room, retired_at=None).first()
     if placement is None:
         return 0
@@ -472,14 +473,20 @@ def _renew_or_issue(placement: JanusRoom, holder: str) -> JanusCredential:
 
 def _ensure(placement: JanusRoom, credential: JanusCredential) -> bool:
     """Make the instance hold the VideoRoom and this credential (after a restart: every live
-    credential of the room). False when the placement was retired meanwhile."""
+    credential of the room). False when the VideoRoom went meanwhile: the caller tries again."""
     with Admin(placement.server) as admin:
         live = list(_live(placement).values_list("token", flat=True))
         created = admin.create_room(placement, live)
         added = live if created else [credential.token]
         admin.add_tokens(added)
+        vanished = False
         if not created:
-            admin.allowed(placement, "add", added)
+            try:
+                admin.allowed(placement, "add", added)
+            except JanusError as error:  # Retired, or the instance restarted, since create.
+                if error.code != NO_SUCH_ROOM:
+                    raise
+                vanished = True
         # A revocation or retirement committed meanwhile may have reached Janus before the
         # additions above: take back whatever the database no longer grants.
         if not JanusRoom.objects.filter(pk=placement.pk, retired_at=None).exists():
@@ -489,7 +496,7 @@ def _ensure(placement: JanusRoom, credential: JanusCredential) -> bool:
         granted = set(_live(placement).values_list("token", flat=True))
         if revoked := [token for token in added if token not in granted]:
             admin.take_back(placement, revoked)
-    return True
+    return not vanished
 
 
 def _retire(placements: models.QuerySet[JanusRoom]) -> None:

@@ -1,6 +1,7 @@
 """Janus itself lets in a member with the app's credential and refuses everyone else."""
 
 import pytest
+from django.utils import timezone
 
 from rooms import janus as media
 from rooms.models import JanusCredential, JanusRoom, JoinRequest
@@ -161,3 +162,38 @@ def test_the_admin_api_refuses_a_wrong_secret(janus):
     finally:
         janus.admin_secret = right
     assert reply["error"]["code"] == NOT_AUTHORIZED
+
+
+def racing(monkeypatch, action):
+    """Run `action` (committed, synced to Janus) once, just before a request adds its tokens."""
+    add_tokens = media.Admin.add_tokens
+    pending = [action]
+
+    def add_after(admin, tokens):
+        tokens = list(tokens)
+        while pending:
+            pending.pop()()
+        add_tokens(admin, tokens)
+
+    monkeypatch.setattr(media.Admin, "add_tokens", add_after)
+
+
+def test_a_removal_racing_a_renewal_still_wins(janus, monkeypatch, alices_room):
+    media.credential_for(alices_room, "guest-dora")
+    racing(monkeypatch, lambda: media.revoke(alices_room, "guest-dora"))
+    credential = media.credential_for(alices_room, "guest-dora")
+    assert credential.token not in janus.tokens()
+    assert not JanusCredential.objects.filter(expires_at__gt=timezone.now()).exists()
+
+
+def test_a_meeting_ended_during_a_credential_request_leaves_nothing_behind(
+    janus, monkeypatch, alices_room
+):
+    first = media.credential_for(alices_room, "guest-dora")
+    earlier_tests = janus.tokens() - {first.token}
+    racing(monkeypatch, lambda: media.end_meeting(alices_room))
+    credential = media.credential_for(alices_room, "guest-eve")
+    assert not janus.room_exists(first.room)
+    assert credential.room != first.room
+    assert janus.room_exists(credential.room)
+    assert janus.tokens() - earlier_tests == {credential.token}  # Eve's first one taken back.
