@@ -73,12 +73,10 @@ ROOM_SETTINGS = {
 }
 
 # Janus's error codes that the app expects and handles.
-UNAUTHORIZED = 403  # Core: no valid token (or admin secret).
 NOT_FOUND = (458, 459)  # Core: no such session, no such handle (gone meanwhile).
 REMOVE_TOKEN_FAILED = 490  # Core: removing a token Janus does not hold (after a restart).
 NO_SUCH_ROOM = 426  # VideoRoom.
 ROOM_EXISTS = 427  # VideoRoom.
-NOT_ALLOWED = 433  # VideoRoom: not in the allowed list, wrong secret or private id.
 
 
 class JanusError(Exception):
