@@ -170,7 +170,15 @@ class Browser:
     def __init__(self, url: str, token: str | None, origin: str = ORIGIN) -> None:
         self.opened = ExitStack()
         self.ws = self.opened.enter_context(
-            connect(url, subprotocols=["janus-protocol"], origin=origin, open_timeout=5)
+            # Janus has its own keep-alive; events nobody reads must not stall the socket.
+            connect(
+                url,
+                subprotocols=["janus-protocol"],
+                origin=origin,
+                open_timeout=5,
+                ping_interval=None,
+                max_queue=None,
+            )
         )
         self.token = token
         self.session: int | None = None
