@@ -652,3 +652,55 @@ def tell_streams_links_changed(sender: type[Room], instance: Room, **kwargs: obj
 def tell_streams_room_deleted(sender: type[Room], instance: Room, **kwargs: object) -> None:
     """Deleting from the dashboard, the admin or with the owner's account tells everyone in it."""
     push.room_deleted(instance.code, instance.owner_id)
+
+
+class JanusRoom(models.Model):
+    """Where a room's meeting lives on Janus: the instance, the VideoRoom's id and its secret.
+
+    One live row per room (rooms/janus.py). Deleting the room, new links, "End meeting for all"
+    and an unreachable instance retire it; a retired row stays until that instance has
+    destroyed the VideoRoom and forgotten its tokens, so nothing is left behind on a Janus that
+    was only out of reach for a while.
+    """
+
+    room = models.ForeignKey(
+        Room, null=True, blank=True, on_delete=models.SET_NULL, related_name="janus_rooms"
+    )
+    server = models.CharField(max_length=200)  # The instance's entry in JANUS_URL.
+    janus_id = models.BigIntegerField()
+    secret = models.CharField(max_length=64, editable=False)
+    # The participant link's digest when placed: new links retire the placement.
+    links = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["room"], condition=models.Q(retired_at=None), name="one_live_janus_room"
+            ),
+            models.UniqueConstraint(fields=["server", "janus_id"], name="one_janus_id_per_server"),
+        ]
+
+    def __str__(self) -> str:
+        return f"VideoRoom {self.janus_id} on {self.server}"
+
+
+class JanusCredential(models.Model):
+    """What one admitted person presents to Janus for one room: a token Janus checks itself.
+
+    Live while expires_at is ahead; its holder renews it while they stay. A dead one (expired,
+    revoked, or of a retired room) is removed from Janus first and only then deleted here.
+    """
+
+    janus_room = models.ForeignKey(JanusRoom, on_delete=models.CASCADE, related_name="credentials")
+    holder = models.CharField(max_length=64)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["janus_room", "holder"])]
+
+    def __str__(self) -> str:
+        return f"{self.holder} in {self.janus_room}"

@@ -181,6 +181,37 @@ else:
 # a process that died (killed, crashed), and leaves the room's "Who is here now" list.
 PRESENCE_HEARTBEAT = env_int("PRESENCE_HEARTBEAT", 30)
 
+
+def janus_servers() -> dict[str, str]:
+    """Each Janus instance: the WebSocket URL browsers use → the admin API URL the app uses."""
+    public = env_list("JANUS_URL", [])
+    admin = env_list("JANUS_ADMIN_URL", [])
+    for name, urls, schemes in (("JANUS_URL", public, "ws"), ("JANUS_ADMIN_URL", admin, "http")):
+        for url in urls:
+            parts = urlsplit(url)
+            if parts.scheme not in {schemes, schemes + "s"} or not parts.hostname:
+                raise ImproperlyConfigured(
+                    f"{name} must list {schemes}:// or {schemes}s:// URLs, not {url!r}."
+                )
+    if len(public) != len(admin) or len(set(public)) != len(public):
+        raise ImproperlyConfigured(
+            "JANUS_ADMIN_URL must name one admin API URL per JANUS_URL entry, in the same order "
+            f"(JANUS_URL has {len(public)}, JANUS_ADMIN_URL {len(admin)}), with no repeats."
+        )
+    return dict(zip(public, admin, strict=True))
+
+
+# Meetings through Janus (README, "Meetings through Janus"). Unset: browsers connect directly.
+JANUS_SERVERS = janus_servers()
+JANUS_ADMIN_SECRET = os.environ.get("JANUS_ADMIN_SECRET", "")
+if JANUS_SERVERS and len(JANUS_ADMIN_SECRET) < 16:
+    raise ImproperlyConfigured(
+        "JANUS_ADMIN_SECRET must be set (at least 16 characters) when JANUS_URL is: Janus's "
+        "admin_secret and its VideoRoom admin_key (deploy/janus/render.py writes both)."
+    )
+# Seconds a Janus credential lasts unless its holder renews it (they do while they stay).
+JANUS_CREDENTIAL_TTL = env_int("JANUS_CREDENTIAL_TTL", 120)
+
 # The cache holds the abuse-limit counters: shared through Redis when it is configured.
 if REDIS_URL:
     CACHES = {
@@ -300,7 +331,7 @@ SECURE_CSP = {
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
     "img-src": [CSP.SELF, "data:", "blob:"],
-    "connect-src": [CSP.SELF],
+    "connect-src": [CSP.SELF, *JANUS_SERVERS],  # Pages open Janus's WebSocket themselves.
     "font-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],

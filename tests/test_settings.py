@@ -20,7 +20,7 @@ def start(code: str = PRINT_LAYER, **env: str) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG"}
+        if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "JANUS_URL"}
     }
     clean["DJANGO_SETTINGS_MODULE"] = "session_rooms.settings"
     return subprocess.run(
