@@ -392,7 +392,6 @@ class JoinForm(forms.ModelForm):
     class Meta:
         model = JoinRequest
         fields = ("display_name",)
-        field_classes = {"display_name": forms.CharField}
         widgets = {"display_name": forms.TextInput(attrs={"autocomplete": "name"})}
         error_messages = {
             "display_name": {
