@@ -19,6 +19,14 @@ from common.text import PlainText
 from .models import CUSTOMIZABLE, IMAGE_FIELDS, LOBBY_LINKS_MAX, JoinRequest, Room
 
 
+def too_long(what: str, limit: int) -> str:
+    return f"Keep {what} to {limit:,} characters or fewer."
+
+
+def model_limit(model: type, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
+
 class RoomNameField(forms.CharField):
     """1-80 characters after trimming, any script; rendered as text wherever it appears."""
 
@@ -26,8 +34,7 @@ class RoomNameField(forms.CharField):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(strip=True, validators=[PlainText("name")], **kwargs)
-        limit = f"Keep the name to {self.max_length} characters or fewer."
-        self.error_messages.setdefault("max_length", limit)
+        self.error_messages.setdefault("max_length", too_long("the name", self.max_length))
 
 
 CHOOSE_THEME = "Choose one of the themes."
@@ -140,7 +147,7 @@ class LinkForm(forms.Form):
         max_length=LINK_LABEL_MAX_LENGTH,
         validators=[PlainText("label")],
         widget=forms.TextInput(attrs={"placeholder": "Label", "data-link": "label"}),
-        error_messages={"max_length": "Keep the label to 40 characters or fewer."},
+        error_messages={"max_length": too_long("the label", LINK_LABEL_MAX_LENGTH)},
     )
     url = forms.CharField(
         required=False,
@@ -148,7 +155,7 @@ class LinkForm(forms.Form):
         widget=forms.URLInput(
             attrs={"placeholder": "https://", "inputmode": "url", "data-link": "url"}
         ),
-        error_messages={"max_length": "Keep the address to 500 characters or fewer."},
+        error_messages={"max_length": too_long("the address", LINK_URL_MAX_LENGTH)},
     )
 
     def __init__(self, *args: object, number: int | None = None, **kwargs: object) -> None:
@@ -252,8 +259,10 @@ class CustomizeForm(forms.ModelForm):
         error_messages = {
             "theme": {"invalid_choice": CHOOSE_THEME},
             "button_color": {"max_length": "Use a colour like #1f7ae0."},
-            "lobby_title": {"max_length": "Keep the title to 80 characters or fewer."},
-            "lobby_message": {"max_length": "Keep the message to 1,000 characters or fewer."},
+            "lobby_title": {"max_length": too_long("the title", model_limit(Room, "lobby_title"))},
+            "lobby_message": {
+                "max_length": too_long("the message", model_limit(Room, "lobby_message"))
+            },
             "lobby_layout": {"invalid_choice": "Choose the simple or the custom layout."},
         }
 
@@ -344,7 +353,7 @@ class PrivacyForm(forms.Form):
 
 def copy_name(name: str) -> str:
     suffix = " (copy)"
-    limit = Room._meta.get_field("name").max_length
+    limit = model_limit(Room, "name")
     return name[: limit - len(suffix)].rstrip() + suffix
 
 
@@ -396,7 +405,7 @@ class JoinForm(forms.ModelForm):
         error_messages = {
             "display_name": {
                 "required": "Enter the name others will see.",
-                "max_length": "Keep your name to 50 characters or fewer.",
+                "max_length": too_long("your name", model_limit(JoinRequest, "display_name")),
             }
         }
 
