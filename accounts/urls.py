@@ -20,7 +20,7 @@ urlpatterns = [
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",
-        auth.PasswordChangeView.as_view(
+        views.PasswordChangeView.as_view(
             template_name=FORM,
             success_url=reverse_lazy("accounts:password_change_done"),
             **page("Change password", "Change password"),
@@ -50,7 +50,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth.PasswordResetConfirmView.as_view(
+        views.PasswordResetConfirmView.as_view(
             template_name=FORM,
             success_url=reverse_lazy("accounts:password_reset_complete"),
             **page("Choose a new password", "Set password"),

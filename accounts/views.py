@@ -1,8 +1,9 @@
-"""Sign-up; the other account pages are Django's own auth views (see urls.py)."""
+"""Sign-up; the other account pages are Django's own auth views (see urls.py), answering invalid
+input with 422 like every form of the app (docs/contributing.md, the htmx error convention)."""
 
 from django.conf import settings
 from django.contrib.auth import login
-from django.contrib.auth.views import LoginView, PasswordResetView
+from django.contrib.auth import views as auth
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -11,6 +12,32 @@ from django.views.decorators.debug import sensitive_post_parameters
 from common import limits
 
 from .forms import SignupForm
+
+INVALID = 422
+
+
+class InvalidIs422:
+    """Mixed into Django's form views: the form comes back with its errors and a 422."""
+
+    def form_invalid(self, form) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=INVALID)
+
+
+class LoginView(InvalidIs422, auth.LoginView):
+    pass
+
+
+class PasswordChangeView(InvalidIs422, auth.PasswordChangeView):
+    pass
+
+
+class PasswordResetView(InvalidIs422, auth.PasswordResetView):
+    pass
+
+
+class PasswordResetConfirmView(InvalidIs422, auth.PasswordResetConfirmView):
+    pass
+
 
 password_reset = limits.limit_posts(
     "password_reset",
@@ -43,7 +70,7 @@ def log_in(request: HttpRequest) -> HttpResponse:
         message = "Too many failed log-in attempts. Wait a few minutes and try again."
         limits.check(request, "login", limit, window, message)
     response = login_form(request)
-    if request.method == "POST" and response.status_code == 200:  # the form came back: it failed
+    if request.method == "POST" and response.status_code == INVALID:
         limits.spend(request, "login", window)
     return response
 
@@ -59,4 +86,4 @@ def signup(request: HttpRequest) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("rooms:dashboard")
     context = {"form": form, "title": "Create your account", "submit": "Sign up"}
-    return render(request, "accounts/form.html", context)
+    return render(request, "accounts/form.html", context, status=INVALID if form.errors else 200)

@@ -34,6 +34,9 @@ from .forms import (
 from .models import Actor, AskedTooSoon, JoinRequest, Room, WaitingRoomFull
 
 DASHBOARD_PAGE_SIZE = 24
+# The htmx error convention (docs/contributing.md): invalid input answers 422 with the form's
+# partial and its errors, which htmx swaps like a success (base.html's responseHandling).
+INVALID = 422
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -86,40 +89,45 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "rooms/dashboard.html", context)
 
 
-def render_partials(request: HttpRequest, names: list[str], context: dict) -> HttpResponse:
+def render_partials(
+    request: HttpRequest, names: list[str], context: dict, status: int = 200
+) -> HttpResponse:
     """Several partials of the dashboard in one HTMX response (the later ones swap out of band)."""
     html = "".join(render_to_string(f"rooms/dashboard.html#{n}", context, request) for n in names)
-    return HttpResponse(html)
+    return HttpResponse(html, status=status)
 
 
 @require_POST
 @login_required
 def create_room(request: HtmxHttpRequest) -> HttpResponse:
     form = NewRoomForm(request.POST)
+    status = INVALID
     if form.is_valid():
         Room.create(request.user, **form.cleaned_data)
         if not request.htmx:
             return redirect("rooms:dashboard")
-        form = NewRoomForm()
+        form, status = NewRoomForm(), 200
     rooms = dashboard_rooms(request)
     if request.htmx:
         context = {"form": form, **rooms, "oob": True}
-        return render_partials(request, ["new-room", "room-list"], context)
-    return render(request, "rooms/dashboard.html", {**rooms, "form": form}, status=400)
+        return render_partials(request, ["new-room", "room-list"], context, status=status)
+    return render(request, "rooms/dashboard.html", {**rooms, "form": form}, status=status)
 
 
-def render_tile(request: HttpRequest, room: Room, **context: object) -> HttpResponse:
+def render_tile(
+    request: HttpRequest, room: Room, status: int = 200, **context: object
+) -> HttpResponse:
     """One tile again after an action, with the waiting count the dashboard query annotates."""
     room = Room.objects.for_dashboard(request.user).get(pk=room.pk)
-    return render(request, "rooms/dashboard.html#room-tile", {"room": room, **context})
+    context = {"room": room, **context}
+    return render(request, "rooms/dashboard.html#room-tile", context, status=status)
 
 
 def render_dialog(
     request: HtmxHttpRequest, template: str, context: dict, status: int = 200
 ) -> HttpResponse:
     """A dialog's partial for htmx (shown in the page's <dialog>), its own page without it."""
-    if request.htmx:
-        return render(request, f"{template}#dialog", context)
+    template = f"{template}#dialog" if request.htmx else template
     return render(request, template, context, status=status)
 
 
@@ -150,10 +158,10 @@ def rename_room(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
         messages.success(request, f"Renamed to “{room.name}”.")
         return redirect("rooms:dashboard")
     if request.htmx:
-        return render_tile(request, room, renaming=room.code, rename_form=form)
+        return render_tile(request, room, INVALID, renaming=room.code, rename_form=form)
     context = {**dashboard_rooms(request), "form": NewRoomForm()}
     context |= {"renaming": room.code, "rename_form": form}
-    return render(request, "rooms/dashboard.html", context, status=400)
+    return render(request, "rooms/dashboard.html", context, status=INVALID)
 
 
 @require_POST
@@ -193,7 +201,7 @@ def duplicate_room(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
     form = DuplicateForm(request.POST)
     if not form.is_valid():
         context = {"room": room, "form": form}
-        return render_dialog(request, "rooms/duplicate_dialog.html", context, status=400)
+        return render_dialog(request, "rooms/duplicate_dialog.html", context, status=INVALID)
     with deleted_meanwhile_is_404():
         copy = room.duplicate(**form.cleaned_data, by=request.user)
     message = f"Created “{copy.name}”."
@@ -235,7 +243,7 @@ def customize_room(request: HttpRequest, code: UUID) -> HttpResponse:
     else:
         form = CustomizeForm(room=room)
     context = {"room": room, "form": form}
-    return render(request, "rooms/customize.html", context, status=400 if form.errors else 200)
+    return render(request, "rooms/customize.html", context, status=INVALID if form.errors else 200)
 
 
 @require_safe
@@ -288,7 +296,7 @@ def join(request: HtmxHttpRequest, slug: str, secret: str) -> HttpResponse:
     access = link_access_or_404(request, slug, secret)
     form = JoinForm(request.POST)
     if not form.is_valid():
-        return render_lobby(request, access, form, status=400)
+        return render_lobby(request, access, form, status=INVALID)
     if access.enters_at_once:
         access.admit(form.cleaned_data["display_name"])
         return navigate(request, access.room.room_path(secret))

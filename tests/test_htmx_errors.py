@@ -5,7 +5,7 @@ gets a toast aimed at that region instead of the whole 429 page."""
 import json
 import re
 
-from rooms.models import JoinRequest
+from rooms.models import Actor, JoinRequest
 from tests.conftest import PASSWORD
 from tests.helpers import HTMX, ask, assert_in_html, elements
 
@@ -87,7 +87,7 @@ def test_an_htmx_ask_over_the_limit_gets_a_toast_for_the_toast_region(alices_roo
 def test_an_htmx_log_in_over_the_limit_gets_the_same_toast(client, alice, settings):
     settings.LOGIN_LIMIT = (1, 300)
     wrong = {"username": alice.email, "password": "wrong"}
-    assert client.post("/accounts/login/", wrong, **HTMX).status_code == 200
+    assert client.post("/accounts/login/", wrong, **HTMX).status_code == 422
     response = client.post("/accounts/login/", {**wrong, "password": PASSWORD}, **HTMX)
     assert response.status_code == 429
     assert response["Retry-After"] == "300"
@@ -98,3 +98,47 @@ def test_an_htmx_log_in_over_the_limit_gets_the_same_toast(client, alice, settin
         response.content.decode(),
     )
     assert "topbar" not in response.content.decode()
+
+
+def assert_only_the_lobby_card(html: str) -> None:
+    """The partial the lobby's form targets, and nothing of the page around it."""
+    assert elements(html, "section", id="join-state")
+    assert "topbar" not in html
+    assert html.count("<main") == 0
+
+
+def test_an_htmx_ask_with_a_bad_name_gets_the_lobby_card_with_a_422(client, alices_room):
+    response = ask(alices_room, " ", client=client, **HTMX)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert_only_the_lobby_card(html)
+    assert 'aria-invalid="true"' in html
+    assert JoinRequest.objects.count() == 0
+
+
+def test_an_htmx_ask_at_a_full_waiting_room_gets_the_lobby_card_with_a_503(alices_room, settings):
+    settings.WAITING_ROOM_CAP = 1
+    ask(alices_room, "Dana")
+    response = ask(alices_room, "Erin", **HTMX)
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert_only_the_lobby_card(html)
+    assert_in_html(
+        '<p class="field-error" role="alert">'
+        "The waiting room is full right now. Please try again in a few minutes.</p>",
+        html,
+    )
+    assert 'value="Erin"' in html  # what the guest typed stays in the field
+    assert JoinRequest.objects.count() == 1
+
+
+def test_an_htmx_ask_again_too_soon_gets_the_lobby_card_with_a_429(client, alice, alices_room):
+    ask(alices_room, "Dana", client=client)
+    JoinRequest.objects.get().deny(by=Actor.account(alice))
+    response = ask(alices_room, "Dana", client=client, **HTMX)
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert_only_the_lobby_card(html)
+    assert "seconds before asking again." in html
+    assert "HX-Retarget" not in response  # the lobby card says it, not a toast
+    assert JoinRequest.objects.get().status == "denied"

@@ -74,16 +74,6 @@
     if (event.target.closest("[data-owner-stream]")) announceNewRequests();
   });
 
-  // The lobby's forms post with htmx; a refusal (400 bad name, 429 asked too soon) is a partial
-  // meant for the page, so show it instead of dropping it as htmx does for errors by default.
-  document.addEventListener("htmx:beforeSwap", (event) => {
-    const status = event.detail.xhr.status;
-    if ((status === 400 || status === 429) && event.detail.target.id === "join-state") {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
-
   document.addEventListener("click", (event) => {
     const toggle = event.target.closest("[data-notify-toggle]");
     if (toggle) toggleNotifications();

@@ -15,7 +15,7 @@ def test_it_refuses_a_wrong_password(client, alice):
     response = client.post(
         "/accounts/login/", {"username": "alice@example.com", "password": "nope"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Please enter a correct email and password" in response.content.decode()
 
 

@@ -52,7 +52,7 @@ def test_it_refuses_an_email_already_taken_whatever_its_case(client, alice):
             "password2": PASSWORD,
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "An account with this email already exists" in response.content.decode()
     assert User.objects.count() == 1
 
@@ -83,7 +83,7 @@ def test_it_refuses_a_blank_display_name(client, db):
             "password2": PASSWORD,
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert not User.objects.exists()
 
 

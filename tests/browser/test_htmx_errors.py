@@ -51,3 +51,16 @@ def test_a_guest_who_meets_a_full_waiting_room_is_told_so(new_context, alices_ro
     expect_one_page(page)
     expect(page.get_by_role("button", name="Ask to join")).to_be_visible()
     assert JoinRequest.objects.count() == 1
+
+
+def test_a_guest_with_a_bad_name_sees_the_error_in_the_lobby_card(new_context, alices_room):
+    page = new_context().new_page()
+    page.goto(alices_room.participant_path)
+    page.get_by_label("Display name").fill("Da\u202eevil")
+    page.get_by_role("button", name="Ask to join").click()
+
+    expect(page.get_by_label("Display name")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#join-state")).to_contain_text("invisible text-direction characters")
+    expect(page.get_by_label("Display name")).to_have_value("Da\u202eevil")  # nothing lost
+    expect_one_page(page)
+    assert JoinRequest.objects.count() == 0

@@ -39,7 +39,7 @@ def test_htmx_gets_the_form_back_and_the_new_list(client, alice):
 def test_an_empty_name_shows_its_error_and_creates_nothing(client, alice):
     client.force_login(alice)
     response = client.post("/rooms/new/", {"name": "   ", "theme": "ocean", "locked": "1"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Give the room a name." in response.content.decode()
     assert not Room.objects.exists()
 
@@ -58,7 +58,7 @@ def test_a_too_long_name_shows_its_error_in_place_with_htmx(client, alice):
 def test_an_unknown_theme_is_refused(client, alice):
     client.force_login(alice)
     response = client.post("/rooms/new/", {"name": "Retro", "theme": "neon", "locked": "1"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not Room.objects.exists()
 
 

@@ -102,7 +102,7 @@ def test_an_empty_button_colour_means_the_theme_colour(client, alice, alices_roo
 def test_it_refuses_a_button_colour_that_is_not_hex(client, alice, alices_room, color):
     client.force_login(alice)
     response = client.post(url(alices_room), post_data(button_color=color, theme="forest"))
-    assert response.status_code == 400
+    assert response.status_code == 422
     alices_room.refresh_from_db()
     assert (alices_room.button_color, alices_room.theme) == ("", "ocean")
 
@@ -193,7 +193,7 @@ def test_a_bad_upload_gives_its_message_and_changes_nothing(
     other = "logo" if field != "logo" else "background"
     data = post_data(theme="sunset", lobby_title="Changed", **{field: bad, other: good})
     response = client.post(url(alices_room), data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     html = response.content.decode()
     assert message in html
     assert f'id="id_{field}_error"' in html
@@ -250,7 +250,7 @@ def test_it_refuses_a_link_that_is_not_http(client, alice, alices_room, address)
     client.force_login(alice)
     data = post_data(**link_rows(("Click me", address)))
     response = client.post(url(alices_room), data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Use an address that starts with http:// or https://." in response.content.decode()
     alices_room.refresh_from_db()
     assert alices_room.lobby_links == []
@@ -261,7 +261,7 @@ def test_a_label_needs_an_address_and_an_address_a_label(client, alice, alices_r
     data = post_data(**link_rows(("Agenda", ""), ("", ""), ("", "https://example.com")))
     response = client.post(url(alices_room), data)
     html = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Add the address this link opens." in html
     assert "Give this link a label." in html
 
@@ -270,7 +270,7 @@ def test_a_sixth_link_cannot_be_added(client, alice, alices_room):
     client.force_login(alice)
     rows = [(f"Link {row}", f"https://example.com/{row}") for row in range(6)]
     response = client.post(url(alices_room), post_data(**link_rows(*rows, total=6)))
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "A lobby has at most 5 links." in response.content.decode()
     alices_room.refresh_from_db()
     assert alices_room.lobby_links == []
@@ -283,7 +283,7 @@ def test_a_sixth_link_cannot_be_added(client, alice, alices_room):
 def test_a_message_over_1000_characters_is_refused(client, alice, alices_room):
     client.force_login(alice)
     response = client.post(url(alices_room), post_data(lobby_message="x" * 1001))
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Keep the message to 1,000 characters or fewer." in response.content.decode()
     # Line breaks count once, as the browser counts them.
     response = client.post(url(alices_room), post_data(lobby_message="x\r\n" * 333 + "x"))

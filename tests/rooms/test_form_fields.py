@@ -162,7 +162,7 @@ def test_bad_link_rows_are_refused_each_with_its_message_and_nothing_typed_is_lo
     client.force_login(alice)
     data = customize_data(lobby_title="Kept too", **link_rows(*ROWS))
     response = client.post(f"/rooms/{alices_room.code}/customize/", data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     html = response.content.decode()
     assert "Nothing was saved." in html
     assert typed_rows(html) == ROWS
@@ -186,7 +186,7 @@ def test_a_sixth_link_is_refused_with_a_clear_message_and_the_five_rows_kept(
     response = client.post(
         f"/rooms/{alices_room.code}/customize/", customize_data(**link_rows(*rows, total=6))
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     html = response.content.decode()
     assert text(element(html, "div", id="links-error")) == "A lobby has at most 5 links."
     assert typed_rows(html) == rows[:5]
@@ -210,7 +210,7 @@ def test_a_post_without_the_link_rows_changes_nothing(client, alice, alices_room
     Room.objects.filter(pk=alices_room.pk).update(lobby_links=links)
     client.force_login(alice)
     response = client.post(f"/rooms/{alices_room.code}/customize/", customize_data())
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Nothing was saved." in response.content.decode()
     alices_room.refresh_from_db()
     assert alices_room.lobby_links == links

@@ -69,14 +69,14 @@ def test_joining_with_htmx_navigates_with_hx_redirect(client, bobs_room):
 )
 def test_a_bad_name_is_refused_with_its_error(client, bobs_room, name, error):
     response = join(client, bobs_room, bobs_room.participant_secret, name)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert error in response.content.decode()
     assert client.get(room_url(bobs_room, bobs_room.participant_secret)).status_code == 302
 
 
 def test_a_bad_name_with_htmx_answers_the_join_state_only(client, bobs_room):
     response = join(client, bobs_room, bobs_room.participant_secret, "", **HTMX)
-    assert response.status_code == 400
+    assert response.status_code == 422
     html = response.content.decode()
     assert element(only_element(html), "section", id="join-state")
     assert "Enter the name others will see." in html

@@ -49,7 +49,7 @@ def test_an_empty_name_shows_its_error_in_place(client, alice, alices_room):
     client.force_login(alice)
     response = rename(client, alices_room, "   ", **HTMX)
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Give the room a name." in html
     assert 'aria-invalid="true"' in html
     alices_room.refresh_from_db()
@@ -85,7 +85,7 @@ def test_without_javascript_a_bad_name_shows_the_dashboard_with_the_error(
     client.force_login(alice)
     response = rename(client, alices_room, "")
     html = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert_in_html("<h1>Your rooms</h1>", html)
     assert "Give the room a name." in html
     assert f'id="rename-input-{alices_room.code}"' in html

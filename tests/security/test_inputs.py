@@ -149,7 +149,7 @@ def test_a_bad_room_name_is_refused_with_its_message_and_changes_nothing(
     client.force_login(alice)
     before = state()
     response = NAME_FORMS[form](client, alices_room, name)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert escape(message) in response.content.decode()
     assert state() == before
 
@@ -176,7 +176,7 @@ def test_the_new_room_form_refuses_a_choice_it_does_not_offer(client, alice, fie
     client.force_login(alice)
     data = {"name": "Retro", "theme": "ocean", "locked": "1", field: value}
     response = client.post("/rooms/new/", data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     html = response.content.decode()
     assert message in html
     assert SCRIPT not in html
@@ -335,7 +335,7 @@ def test_a_bad_customization_is_refused_with_its_message_and_changes_nothing(
     # A good image beside the bad field must not be written either.
     good = {"logo": upload("ok.png", png())} if "logo" not in fields else {}
     response = customize(client, alices_room, **{"lobby_title": "Changed", **good, **fields})
-    assert response.status_code == 400
+    assert response.status_code == 422
     html = response.content.decode()
     assert escape(message) in html
     assert "Nothing was saved." in html
@@ -480,7 +480,7 @@ def test_a_bad_signup_is_refused_with_its_message_and_creates_nobody(
 ):
     before = state()
     response = client.post("/accounts/signup/", signup_data(**fields))
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.content.decode()
     assert escape(message) in html
     assert SCRIPT not in html
@@ -528,7 +528,7 @@ def test_a_bad_login_is_refused_with_a_message_and_signs_nobody_in(
 ):
     before = state()
     response = client.post("/accounts/login/", {"username": username, "password": password})
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.content.decode()
     assert 'class="form-errors"' in html or 'class="field-error"' in html
     assert SCRIPT not in html
@@ -568,7 +568,7 @@ def test_a_bad_password_change_is_refused_and_keeps_the_password(client, alice, 
         "new_password2": "fresh-pass-99",
     }
     response = client.post("/accounts/password/change/", {**data, **fields})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert escape(message) in response.content.decode()
     assert state() == before
 
@@ -593,7 +593,7 @@ def test_a_password_may_be_any_unicode_and_long(client, alice):
 )
 def test_a_bad_reset_address_is_refused_and_sends_nothing(client, alice, email, message):
     response = client.post("/accounts/password/reset/", {"email": email})
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.content.decode()
     assert escape(message) in html
     assert SCRIPT not in html
@@ -617,7 +617,7 @@ def test_a_bad_new_password_from_a_reset_link_is_refused(
     before = state()
     data = {"new_password1": password1, "new_password2": password2}
     response = client.post(form_url, data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert escape(message) in response.content.decode()
     assert state() == before
 
