@@ -117,7 +117,7 @@ class PlainTextField(forms.CharField):
 
 def image_field(label: str, hint: str) -> forms.FileField:
     # A plain FileField: checked_image reads the content, whatever the name or type say.
-    widget = forms.ClearableFileInput(attrs={"accept": IMAGE_TYPES})
+    widget = forms.FileInput(attrs={"accept": IMAGE_TYPES})  # Remove is its own checkbox.
     return forms.FileField(label=label, required=False, help_text=hint, widget=widget)
 
 
