@@ -35,20 +35,24 @@ OWNER_LIST_MAX = 50
 
 @dataclass(frozen=True)
 class Theme:
+    """A preset palette; the only place its colours are written (theme_style.html makes them the
+    CSS variables of `.theme-<key>`, which the tiles' gradients and the swatches use)."""
+
     label: str
     background: str
     surface: str
     text: str
     accent: str
     accent_text: str
+    highlight: str  # Where a tile's gradient ends, from the background.
 
 
 THEMES: dict[str, Theme] = {
-    "ocean": Theme("Ocean", "#0f2a43", "#ffffff", "#10243a", "#1a6fd1", "#ffffff"),
-    "forest": Theme("Forest", "#1d3b2a", "#fbfdf9", "#17281e", "#237a4b", "#ffffff"),
-    "sunset": Theme("Sunset", "#4a1f2e", "#fffaf6", "#3a1a22", "#c0461f", "#ffffff"),
-    "graphite": Theme("Graphite", "#1b1e24", "#ffffff", "#1b1e24", "#4a5160", "#ffffff"),
-    "lavender": Theme("Lavender", "#2e2450", "#fcfbff", "#251d40", "#7c5ce0", "#ffffff"),
+    "ocean": Theme("Ocean", "#0f2a43", "#ffffff", "#10243a", "#1a6fd1", "#ffffff", "#1f7ae0"),
+    "forest": Theme("Forest", "#1d3b2a", "#fbfdf9", "#17281e", "#237a4b", "#ffffff", "#2f8f5b"),
+    "sunset": Theme("Sunset", "#4a1f2e", "#fffaf6", "#3a1a22", "#c0461f", "#ffffff", "#e0603a"),
+    "graphite": Theme("Graphite", "#1b1e24", "#ffffff", "#1b1e24", "#4a5160", "#ffffff", "#4a5160"),
+    "lavender": Theme("Lavender", "#2e2450", "#fcfbff", "#251d40", "#7c5ce0", "#ffffff", "#7c5ce0"),
 }
 THEME_CHOICES = [(key, theme.label) for key, theme in THEMES.items()]
 IMAGE_FIELDS = ("background", "logo", "lobby_image")

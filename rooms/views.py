@@ -31,7 +31,7 @@ from .forms import (
     RenameForm,
     copy_name,
 )
-from .models import THEMES, Actor, AskedTooSoon, JoinRequest, Room, WaitingRoomFull
+from .models import Actor, AskedTooSoon, JoinRequest, Room, WaitingRoomFull
 
 DASHBOARD_PAGE_SIZE = 24
 # The htmx error convention (docs/contributing.md): invalid input answers 422 with the form's
@@ -234,15 +234,15 @@ def owner_join(request: HttpRequest, code: UUID) -> HttpResponse:
 def customize_room(request: HttpRequest, code: UUID) -> HttpResponse:
     room = owned_room_or_404(request, code)
     if request.method == "POST":
-        form = CustomizeForm(request.POST, request.FILES, initial=CustomizeForm.initial_for(room))
+        form = CustomizeForm(request.POST, request.FILES, room=room)
         if form.is_valid():
             with deleted_meanwhile_is_404():
                 room.customize(by=request.user, **form.changes())
             messages.success(request, "Saved.")
             return redirect("rooms:customize", code=room.code)
     else:
-        form = CustomizeForm(initial=CustomizeForm.initial_for(room))
-    context = {"room": room, "form": form, "themes": THEMES}
+        form = CustomizeForm(room=room)
+    context = {"room": room, "form": form}
     return render(request, "rooms/customize.html", context, status=INVALID if form.errors else 200)
 
 

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # Django's widget templates, for FORM_RENDERER below.
     "django_htmx",
     "channels",
     "common",
@@ -126,10 +127,13 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "rooms.context_processors.themes",
             ],
         },
     },
 ]
+# Every form's fields through templates/forms/field.html (`{{ form.field.as_field_group }}`).
+FORM_RENDERER = "common.forms.FormRenderer"
 
 # Embedded default: a SQLite file beside the code. Production: DATABASE_URL=postgres://...
 DATABASES = {

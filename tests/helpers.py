@@ -20,6 +20,18 @@ ORIGIN = "http://127.0.0.1:8000"
 _html = SimpleTestCase()
 
 
+# Forms
+
+
+def link_rows(*links: tuple[str, str], total: int = 5) -> dict[str, str]:
+    """The Customize page's lobby links as its formset posts them: the management form (five
+    rows, as the page shows), then each (label, address) row from the first."""
+    data = {"links-TOTAL_FORMS": str(total), "links-INITIAL_FORMS": "0"}
+    for row, (label, url) in enumerate(links):
+        data |= {f"links-{row}-label": label, f"links-{row}-url": url}
+    return data
+
+
 # HTML
 
 

@@ -41,7 +41,7 @@
       }
       const remove = form.querySelector(`[data-remove-image="${name}"]`);
       if (remove && remove.checked) return null;
-      return file.dataset.currentUrl || null;
+      return form.querySelector(`[data-thumb="${name}"]`)?.dataset.currentUrl || null;
     }
 
     function showImage(img, url) {
@@ -54,7 +54,16 @@
     function renderColours() {
       const theme = form.querySelector('input[name="theme"]:checked');
       if (!theme) return;
-      const palette = theme.dataset;
+      // The swatch carries its theme's variables (.theme-<key>, from rooms.models.THEMES).
+      const style = getComputedStyle(theme);
+      const colour = (name) => style.getPropertyValue(`--theme-${name}`).trim();
+      const palette = {
+        background: colour("background"),
+        surface: colour("surface"),
+        text: colour("text"),
+        accent: colour("accent"),
+        accentText: colour("accent-text"),
+      };
       const custom = colorText.value.trim();
       const accent = HEX.test(custom) ? custom.toLowerCase() : palette.accent;
       const accentText = HEX.test(custom) ? readableTextOn(accent) : palette.accentText;
@@ -92,9 +101,9 @@
 
       const list = part("links");
       list.replaceChildren();
-      for (const label of form.querySelectorAll("[data-link-label]")) {
-        const url = form.querySelector(`[data-link-url="${label.dataset.linkLabel}"]`);
-        const address = url.value.trim();
+      for (const row of form.querySelectorAll(".link-row")) {
+        const label = row.querySelector('[data-link="label"]');
+        const address = row.querySelector('[data-link="url"]').value.trim();
         if (!label.value.trim() || !WEB.test(address)) continue;
         const link = document.createElement("a");
         link.href = address;

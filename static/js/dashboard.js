@@ -1,23 +1,10 @@
-// Dashboard comfort: rename in place, copy buttons, dialogs and where focus goes. Every action
-// still works without this file, as a plain form post or page.
+// Dashboard comfort: rename in place, dialogs and where focus goes (copy buttons and toasts are
+// app.js's). Every action still works without this file, as a plain form post or page.
 "use strict";
 
-// Copy buttons only make sense with JavaScript (dashboard.css shows .js-only under html.js).
-document.documentElement.classList.add("js");
-
 const dialog = () => document.getElementById("dialog");
-let toastTimer = null;
 let opener = { id: "", neighbour: "" };
 let focusAfterClose = null;
-
-function announce(message) {
-  const toast = document.getElementById("dashboard-toast");
-  if (!toast || !message) return;
-  toast.textContent = message;
-  toast.classList.add("is-visible");
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => toast.classList.remove("is-visible"), 3500);
-}
 
 // Rename: the pencil turns the title into the tile's rename form; Escape puts everything back.
 function startRename(tile) {
@@ -45,26 +32,6 @@ function cancelRename(tile) {
   }
 }
 
-async function copyLink(button) {
-  const input = document.getElementById(button.dataset.copy);
-  try {
-    await navigator.clipboard.writeText(input.value);
-  } catch {
-    input.focus();
-    input.select();
-    announce("Press Ctrl+C to copy the selected link");
-    return;
-  }
-  const text = button.querySelector(".copy-text");
-  text.textContent = "Copied";
-  button.classList.add("is-done");
-  setTimeout(() => {
-    text.textContent = "Copy";
-    button.classList.remove("is-done");
-  }, 2000);
-  announce(button.dataset.copied);
-}
-
 document.addEventListener("click", (event) => {
   const target = event.target instanceof Element ? event.target : null;
   if (!target) return;
@@ -78,11 +45,6 @@ document.addEventListener("click", (event) => {
   if (cancel) {
     event.preventDefault();
     cancelRename(cancel.closest(".tile"));
-    return;
-  }
-  const copy = target.closest("[data-copy]");
-  if (copy) {
-    copyLink(copy);
     return;
   }
   const close = target.closest("[data-dialog-close]");
@@ -126,7 +88,7 @@ document.addEventListener("htmx:afterSettle", (event) => {
 document.addEventListener("dialog-done", (event) => {
   const { message, focus } = event.detail;
   focusAfterClose = focus || opener.neighbour || "id_name";
-  announce(message);
+  showToast(message);
   dialog()?.close();
 });
 

@@ -1,5 +1,5 @@
-// The waiting room in the browser: follow the host's "allowed" into the room, let the owner
-// turn on notifications (a browser notification and a short tone), and copy room links.
+// The waiting room in the browser: follow the host's "allowed" into the room, and let the owner
+// turn on notifications (a browser notification and a short tone).
 // The streams themselves are htmx's ws extension; this file only adds what HTML cannot say.
 "use strict";
 
@@ -77,15 +77,6 @@
   document.addEventListener("click", (event) => {
     const toggle = event.target.closest("[data-notify-toggle]");
     if (toggle) toggleNotifications();
-    const copy = event.target.closest("[data-room-copy]");
-    if (copy) {
-      const input = document.getElementById(copy.dataset.roomCopy);
-      input.select();
-      navigator.clipboard?.writeText(input.value).then(() => {
-        copy.textContent = "Copied";
-        setTimeout(() => { copy.textContent = "Copy"; }, 2000);
-      });
-    }
   });
 
   document.addEventListener("DOMContentLoaded", showToggle);

@@ -126,7 +126,7 @@ def test_a_bad_upload_shows_its_error_and_saves_nothing(page: Page, alices_room:
     page.get_by_label("Lobby title").fill("Should not stick")
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_text("Nothing was saved.")).to_be_visible()
-    error = page.locator("#background-error")
+    error = page.locator("#id_background_error")
     expect(error).to_have_text("Upload a PNG, JPEG or WebP image.")
     expect(page.get_by_label("Background image")).to_have_attribute("aria-invalid", "true")
     screenshot(page, "customize-bad-upload")

@@ -7,7 +7,7 @@ from django.db import IntegrityError
 from PIL import Image
 
 from rooms.models import Activity, Room
-from tests.helpers import assert_in_html, element, stored_files, text, upload
+from tests.helpers import assert_in_html, element, link_rows, stored_files, text, upload
 
 MB = 1024 * 1024
 
@@ -21,7 +21,7 @@ def image_bytes(kind: str = "PNG", size: tuple[int, int] = (40, 30)) -> bytes:
 
 
 def post_data(**overrides: object) -> dict[str, object]:
-    data = {"theme": "ocean", "button_color": "", "lobby_layout": "simple"}
+    data = {"theme": "ocean", "button_color": "", "lobby_layout": "simple", **link_rows()}
     data.update(overrides)
     return data
 
@@ -44,12 +44,9 @@ def test_it_saves_every_field(
     client, alice, alices_room, media, django_capture_on_commit_callbacks
 ):
     client.force_login(alice)
-    links = {
-        "link_label_0": "Agenda",
-        "link_url_0": "https://example.com/agenda",
-        "link_label_1": "Notes",
-        "link_url_1": "http://example.org/notes?q=1",
-    }
+    links = link_rows(
+        ("Agenda", "https://example.com/agenda"), ("Notes", "http://example.org/notes?q=1")
+    )
     data = post_data(
         theme="forest",
         button_color="#FF8800",
@@ -199,7 +196,7 @@ def test_a_bad_upload_gives_its_message_and_changes_nothing(
     assert response.status_code == 422
     html = response.content.decode()
     assert message in html
-    assert f'id="{field}-error"' in html
+    assert f'id="id_{field}_error"' in html
     assert "Nothing was saved." in html
     assert Room.objects.filter(pk=alices_room.pk).values().get() == before
     assert stored_files(media) == set()
@@ -251,7 +248,7 @@ def test_an_image_is_kept_when_nothing_is_chosen(client, alice, alices_room, med
 )
 def test_it_refuses_a_link_that_is_not_http(client, alice, alices_room, address):
     client.force_login(alice)
-    data = post_data(link_label_0="Click me", link_url_0=address)
+    data = post_data(**link_rows(("Click me", address)))
     response = client.post(url(alices_room), data)
     assert response.status_code == 422
     assert "Use an address that starts with http:// or https://." in response.content.decode()
@@ -261,7 +258,7 @@ def test_it_refuses_a_link_that_is_not_http(client, alice, alices_room, address)
 
 def test_a_label_needs_an_address_and_an_address_a_label(client, alice, alices_room):
     client.force_login(alice)
-    data = post_data(link_label_0="Agenda", link_url_2="https://example.com")
+    data = post_data(**link_rows(("Agenda", ""), ("", ""), ("", "https://example.com")))
     response = client.post(url(alices_room), data)
     html = response.content.decode()
     assert response.status_code == 422
@@ -271,13 +268,12 @@ def test_a_label_needs_an_address_and_an_address_a_label(client, alice, alices_r
 
 def test_a_sixth_link_cannot_be_added(client, alice, alices_room):
     client.force_login(alice)
-    data = post_data()
-    for row in range(6):
-        data[f"link_label_{row}"] = f"Link {row}"
-        data[f"link_url_{row}"] = f"https://example.com/{row}"
-    client.post(url(alices_room), data)
+    rows = [(f"Link {row}", f"https://example.com/{row}") for row in range(6)]
+    response = client.post(url(alices_room), post_data(**link_rows(*rows, total=6)))
+    assert response.status_code == 422
+    assert "A lobby has at most 5 links." in response.content.decode()
     alices_room.refresh_from_db()
-    assert [link["label"] for link in alices_room.lobby_links] == [f"Link {r}" for r in range(5)]
+    assert alices_room.lobby_links == []
     with pytest.raises(ValueError):
         alices_room.customize(
             by=alices_room.owner, lobby_links=[{"label": "x", "url": "https://x.org"}] * 6
@@ -311,8 +307,7 @@ def test_the_custom_lobby_shows_its_image_and_links(client, alice, alices_room):
     data = post_data(
         lobby_layout="custom",
         lobby_image=upload("p.png", image_bytes()),
-        link_label_0="Agenda",
-        link_url_0="https://example.com/agenda",
+        **link_rows(("Agenda", "https://example.com/agenda")),
     )
     client.post(url(alices_room), data)
     alices_room.refresh_from_db()
@@ -329,8 +324,7 @@ def test_the_simple_lobby_leaves_out_image_and_links(client, alice, alices_room)
     data = post_data(
         lobby_layout="simple",
         lobby_image=upload("p.png", image_bytes()),
-        link_label_0="Agenda",
-        link_url_0="https://example.com/agenda",
+        **link_rows(("Agenda", "https://example.com/agenda")),
     )
     assert client.post(url(alices_room), data).status_code == 302
     alices_room.refresh_from_db()

@@ -19,7 +19,7 @@ from accounts.models import User
 from rooms.models import Activity, Room
 from session_rooms import urls
 from tests.conftest import PASSWORD, password_hash
-from tests.helpers import stored_files, upload
+from tests.helpers import link_rows, stored_files, upload
 
 SCRIPT = "<script>alert(1)</script>"
 BREAKOUT = '"><img src=x onerror=alert(1)>'
@@ -199,7 +199,7 @@ def test_privacy_takes_only_locked_or_unlocked(client, alice, alices_room, value
 
 
 def customize(client: Client, room: Room, **fields: object):
-    data = {"theme": "ocean", "button_color": "", "lobby_layout": "simple", **fields}
+    data = {"theme": "ocean", "button_color": "", "lobby_layout": "simple", **link_rows(), **fields}
     return client.post(f"/rooms/{room.code}/customize/", data)
 
 
@@ -225,7 +225,7 @@ def png_claiming(width: int, height: int) -> bytes:
 
 
 def link(label: str = "Agenda", url: str = "https://example.com/agenda") -> dict[str, str]:
-    return {"lobby_layout": "custom", "link_label_0": label, "link_url_0": url}
+    return {"lobby_layout": "custom", **link_rows((label, url))}
 
 
 COLOUR = "Use a colour like #1f7ae0, or leave it empty."
@@ -374,8 +374,7 @@ def test_unusual_lobby_text_is_kept_exactly_and_shown_as_text(client, alice, ali
         lobby_layout="custom",
         lobby_title=title,
         lobby_message=message,
-        link_label_0=label,
-        link_url_0=url,
+        **link_rows((label, url)),
     )
     assert response.status_code == 302
     alices_room.refresh_from_db()
