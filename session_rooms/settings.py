@@ -78,11 +78,46 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-dev-only-key-never-use-in-production"
 
+
+def env_origins(name: str) -> list[str]:
+    """Comma-separated origins, each scheme://host[:port] and nothing more."""
+    origins = env_list(name, [])
+    for origin in origins:
+        parts = urlsplit(origin)
+        try:
+            parts.port  # noqa: B018 (a port that is not a number raises)
+        except ValueError:
+            parts = parts._replace(netloc="")
+        extra = parts.path.strip("/") or parts.query or parts.fragment or parts.username
+        if parts.scheme not in {"http", "https"} or not parts.hostname or extra:
+            raise ImproperlyConfigured(
+                f"{name} must list origins like https://rooms.example.com:8443, not {origin!r}."
+            )
+    return [origin.rstrip("/").lower() for origin in origins]
+
+
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", {"http", "https"}).rstrip("/")
 _site = urlsplit(SITE_URL)
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [_site.hostname, "localhost", "127.0.0.1", "[::1]"])
-CSRF_TRUSTED_ORIGINS = [f"{_site.scheme}://{_site.netloc}"]
+# The origins pages of this site are served from: SITE_URL's, and any other address it is
+# reached at. A WebSocket must come from one of them, scheme, host and port alike
+# (session_rooms.asgi); a page on another port of the same host is another site.
+EXTRA_ORIGINS = env_origins("EXTRA_ORIGINS")
+SITE_ORIGINS = [f"{_site.scheme}://{_site.netloc}".lower(), *EXTRA_ORIGINS]
+CSRF_TRUSTED_ORIGINS = SITE_ORIGINS
+
+
+def host_of(origin: str) -> str:
+    """The name ALLOWED_HOSTS matches a Host header against: an IPv6 address in brackets."""
+    host = urlsplit(origin).hostname
+    return f"[{host}]" if ":" in host else host
+
+
+# Loopback names only while developing: in production a Host of 127.0.0.1 is refused too.
+_loopback = ["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", list(dict.fromkeys([*map(host_of, SITE_ORIGINS), *_loopback]))
+)
 
 INSTALLED_APPS = [
     "daphne",
