@@ -13,12 +13,16 @@ from channels.security.websocket import OriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
-from common.asgi import BoundedHTTP  # noqa: E402
+from common.asgi import BoundedHTTP, CappedBody  # noqa: E402
 from rooms.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": BoundedHTTP(ASGIStaticFilesHandler(django_asgi_app), settings.HTTP_CONCURRENCY),
+        # Too large a body is refused first, without waiting for a place inside Django.
+        "http": CappedBody(
+            BoundedHTTP(ASGIStaticFilesHandler(django_asgi_app), settings.HTTP_CONCURRENCY),
+            settings.MAX_REQUEST_BODY,
+        ),
         # Scheme, host and port must be the site's (settings.SITE_ORIGINS), not just the host name.
         "websocket": OriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns)), settings.SITE_ORIGINS

@@ -297,7 +297,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
-DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+MB = 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * MB  # Form fields, files excluded: past it, a 400.
+# The largest request body any server process accepts (common.asgi.CappedBody, manage.py
+# serve); past it, a 413 before Django reads a byte. The largest legitimate one is Customize
+# with every image at its limit (rooms.forms.IMAGE_LIMITS: background 5 MB, logo 1 MB, lobby
+# image 5 MB, so 11 MB) and its text fields and multipart framing (well under 1 MB).
+MAX_REQUEST_BODY = env_int("MAX_REQUEST_BODY", (5 + 1 + 5 + 1) * MB)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
