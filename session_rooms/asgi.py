@@ -9,13 +9,17 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import OriginValidator  # noqa: E402
+from channels.security.websocket import OriginValidator, WebsocketDenier  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
+from django.urls import re_path  # noqa: E402
 
 from common.asgi import BoundedHTTP, CappedBody  # noqa: E402
 from rooms.routing import websocket_urlpatterns  # noqa: E402
 
+# A socket to any other path is refused: the router would raise, and log a traceback holding
+# the path (a room link's secret, sent without /ws/).
+routes = [*websocket_urlpatterns, re_path(r"", WebsocketDenier.as_asgi())]
 application = ProtocolTypeRouter(
     {
         # Too large a body is refused first, without waiting for a place inside Django.
@@ -24,8 +28,6 @@ application = ProtocolTypeRouter(
             settings.MAX_REQUEST_BODY,
         ),
         # Scheme, host and port must be the site's (settings.SITE_ORIGINS), not just the host name.
-        "websocket": OriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns)), settings.SITE_ORIGINS
-        ),
+        "websocket": OriginValidator(AuthMiddlewareStack(URLRouter(routes)), settings.SITE_ORIGINS),
     }
 )
