@@ -11,10 +11,9 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import OriginValidator, WebsocketDenier  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 from django.urls import re_path  # noqa: E402
 
-from common.asgi import BoundedHTTP, CappedBody  # noqa: E402
+from common.asgi import BoundedHTTP, CappedBody, StaticFiles  # noqa: E402
 from rooms.routing import websocket_urlpatterns  # noqa: E402
 
 # A socket to any other path is refused: the router would raise, and log a traceback holding
@@ -24,7 +23,7 @@ application = ProtocolTypeRouter(
     {
         # Too large a body is refused first, without waiting for a place inside Django.
         "http": CappedBody(
-            BoundedHTTP(ASGIStaticFilesHandler(django_asgi_app), settings.HTTP_CONCURRENCY),
+            BoundedHTTP(StaticFiles(django_asgi_app), settings.HTTP_CONCURRENCY),
             settings.MAX_REQUEST_BODY,
         ),
         # Scheme, host and port must be the site's (settings.SITE_ORIGINS), not just the host name.
