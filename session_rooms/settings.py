@@ -261,7 +261,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Abuse limits: tries per client address per window (seconds).
+# Abuse limits: tries per client (an account, or an address: IPv6 by /64) per window (seconds).
 LOGIN_LIMIT = (10, 300)
 LINK_LIMIT = (20, 300)
 SIGNUP_LIMIT = (10, 3600)
