@@ -64,14 +64,15 @@ login_form = LoginView.as_view(
 
 @sensitive_post_parameters("password")
 def log_in(request: HttpRequest) -> HttpResponse:
-    """Django's LoginView, with failed attempts limited per client address."""
+    """Django's LoginView, with failed attempts limited per client address (common.limits)."""
+    if request.method != "POST":
+        return login_form(request)
     limit, window = settings.LOGIN_LIMIT
-    if request.method == "POST":
-        message = "Too many failed log-in attempts. Wait a few minutes and try again."
-        limits.check(request, "login", limit, window, message)
+    message = "Too many failed log-in attempts. Wait a few minutes and try again."
+    attempt = limits.take(request, "login", limit, window, message)
     response = login_form(request)
-    if request.method == "POST" and response.status_code == INVALID:
-        limits.spend(request, "login", window)
+    if response.status_code != INVALID:
+        limits.give_back(attempt)
     return response
 
 

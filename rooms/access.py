@@ -241,10 +241,10 @@ def link_access_or_404(request: HttpRequest, slug: str, secret: str) -> RoomAcce
     remembers it in the session, so the room page and its sockets know this person hosts."""
     limit, window = settings.LINK_LIMIT
     message = "Too many wrong room links from your address. Wait a few minutes and try again."
-    limits.check(request, "link", limit, window, message)
+    attempt = limits.take(request, "link", limit, window, message)
     access = RoomAccess.by_link(request.session, request.user, slug, secret)
     if access is None:
-        limits.spend(request, "link", window)
         raise Http404
+    limits.give_back(attempt)
     access.remember_host_link()
     return access

@@ -301,8 +301,7 @@ def join(request: HtmxHttpRequest, slug: str, secret: str) -> HttpResponse:
         access.admit(form.cleaned_data["display_name"])
         return navigate(request, access.room.room_path(secret))
     limit, window = settings.ASK_LIMIT
-    limits.check(request, "ask", limit, window, "Too many requests to join from your address.")
-    limits.spend(request, "ask", window)
+    limits.take(request, "ask", limit, window, "Too many requests to join from your address.")
     try:
         access.ask(form.cleaned_data["display_name"])
     except AskedTooSoon as too_soon:

@@ -78,11 +78,46 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-dev-only-key-never-use-in-production"
 
+
+def env_origins(name: str) -> list[str]:
+    """Comma-separated origins, each scheme://host[:port] and nothing more."""
+    origins = env_list(name, [])
+    for origin in origins:
+        parts = urlsplit(origin)
+        try:
+            parts.port  # noqa: B018 (a port that is not a number raises)
+        except ValueError:
+            parts = parts._replace(netloc="")
+        extra = parts.path.strip("/") or parts.query or parts.fragment or parts.username
+        if parts.scheme not in {"http", "https"} or not parts.hostname or extra:
+            raise ImproperlyConfigured(
+                f"{name} must list origins like https://rooms.example.com:8443, not {origin!r}."
+            )
+    return [origin.rstrip("/").lower() for origin in origins]
+
+
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", {"http", "https"}).rstrip("/")
 _site = urlsplit(SITE_URL)
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [_site.hostname, "localhost", "127.0.0.1", "[::1]"])
-CSRF_TRUSTED_ORIGINS = [f"{_site.scheme}://{_site.netloc}"]
+# The origins pages of this site are served from: SITE_URL's, and any other address it is
+# reached at. A WebSocket must come from one of them, scheme, host and port alike
+# (session_rooms.asgi); a page on another port of the same host is another site.
+EXTRA_ORIGINS = env_origins("EXTRA_ORIGINS")
+SITE_ORIGINS = [f"{_site.scheme}://{_site.netloc}".lower(), *EXTRA_ORIGINS]
+CSRF_TRUSTED_ORIGINS = SITE_ORIGINS
+
+
+def host_of(origin: str) -> str:
+    """The name ALLOWED_HOSTS matches a Host header against: an IPv6 address in brackets."""
+    host = urlsplit(origin).hostname
+    return f"[{host}]" if ":" in host else host
+
+
+# Loopback names only while developing: in production a Host of 127.0.0.1 is refused too.
+_loopback = ["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", list(dict.fromkeys([*map(host_of, SITE_ORIGINS), *_loopback]))
+)
 
 INSTALLED_APPS = [
     "daphne",
@@ -103,6 +138,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "common.headers.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -229,7 +265,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Abuse limits: tries per client address per window (seconds).
+# Abuse limits: tries per client (an account, or an address: IPv6 by /64) per window (seconds).
 LOGIN_LIMIT = (10, 300)
 LINK_LIMIT = (20, 300)
 SIGNUP_LIMIT = (10, 3600)
@@ -266,7 +302,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
-DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+MB = 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * MB  # Form fields, files excluded: past it, a 400.
+# The largest request body any server process accepts (common.asgi.CappedBody, manage.py
+# serve); past it, a 413 before Django reads a byte. The largest legitimate one is Customize
+# with every image at its limit (rooms.forms.IMAGE_LIMITS: background 5 MB, logo 1 MB, lobby
+# image 5 MB, so 11 MB) and its text fields and multipart framing (well under 1 MB).
+MAX_REQUEST_BODY = env_int("MAX_REQUEST_BODY", (5 + 1 + 5 + 1) * MB)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -344,11 +386,17 @@ SECURE_CSP = {
 }
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"])
+# One handler, which redacts secrets, for every logger. Django's own loggers are rewired to it:
+# their default handlers (the console one while DEBUG is on) would print unredacted lines.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "common.redact.RedactLinkSecrets"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.channels.server": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.channels.server": {"level": "WARNING"},
+    },
 }

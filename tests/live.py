@@ -49,7 +49,7 @@ class LiveServer:
         self.url = f"http://{host}:{self.port}"
         self.log = ROOT / "test-artifacts" / f"daphne-{self.port}.log"
         self.log.parent.mkdir(exist_ok=True)
-        environment = {
+        self.environment = environment = {
             **os.environ,
             "DATABASE_URL": test_database_url(),
             "SITE_URL": self.url,

@@ -1,5 +1,6 @@
 """Settings come from the environment, and a bad value stops start-up naming the variable."""
 
+import json
 import os
 import re
 import subprocess
@@ -14,14 +15,14 @@ PRINT_LAYER = (
     "s.SESSION_COOKIE_SECURE], default=repr))"
 )
 
+# What a deployment sets; each test chooses its own.
+DEPLOYMENT = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "JANUS_URL", "SITE_URL"}
+DEPLOYMENT |= {"ALLOWED_HOSTS", "EXTRA_ORIGINS"}
+
 
 def start(code: str = PRINT_LAYER, **env: str) -> subprocess.CompletedProcess:
     """Runs `code` in a fresh Python with Django set up from `env`, as a server would start."""
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "JANUS_URL"}
-    }
+    clean = {k: v for k, v in os.environ.items() if k not in DEPLOYMENT}
     clean["DJANGO_SETTINGS_MODULE"] = "session_rooms.settings"
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -45,6 +46,9 @@ def start(code: str = PRINT_LAYER, **env: str) -> subprocess.CompletedProcess:
         ({"EMAIL_HOST": "mail", "EMAIL_PORT": "smtp"}, "EMAIL_PORT must be a whole number"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of DEBUG, INFO"),
         ({"TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE must be an IANA time zone"),
+        ({"EXTRA_ORIGINS": "rooms.example.com"}, "EXTRA_ORIGINS must list origins like"),
+        ({"EXTRA_ORIGINS": "https://rooms.example.com/app"}, "EXTRA_ORIGINS must list origins"),
+        ({"EXTRA_ORIGINS": "https://rooms.example.com:https"}, "EXTRA_ORIGINS must list origins"),
         (
             {"DATABASE_URL": "mysql://x@localhost/db"},
             "DATABASE_URL must point at SQLite or PostgreSQL",
@@ -77,6 +81,48 @@ def test_an_https_site_url_makes_cookies_secure():
     result = start(DEBUG="false", SECRET_KEY="x" * 60, SITE_URL="https://rooms.example.com")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("true]")
+
+
+PRINT_ORIGINS = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "from session_rooms.asgi import application; "
+    "from urllib.parse import urlparse; "
+    "check = application.application_mapping['websocket'].valid_origin; "
+    "origins = ['https://rooms.example.com', 'https://rooms.example.com:8443', "
+    "'http://rooms.example.com', 'https://app.example.net', 'https://localhost', "
+    "'http://127.0.0.1:8000']; "
+    "print(json.dumps([s.ALLOWED_HOSTS, s.CSRF_TRUSTED_ORIGINS, "
+    "[o for o in origins if check(urlparse(o))]]))"
+)
+PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "x" * 60, "SITE_URL": "https://rooms.example.com"}
+
+
+def test_production_hosts_and_origins_are_the_site_url_only():
+    result = start(PRINT_ORIGINS, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    hosts, csrf, sockets = json.loads(result.stdout)
+    assert hosts == ["rooms.example.com"]
+    assert csrf == ["https://rooms.example.com"]
+    assert sockets == ["https://rooms.example.com"]
+
+
+def test_extra_origins_are_trusted_with_their_scheme_and_port():
+    extra = "https://rooms.example.com:8443,https://App.example.net"
+    result = start(PRINT_ORIGINS, EXTRA_ORIGINS=extra, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    hosts, csrf, sockets = json.loads(result.stdout)
+    assert hosts == ["rooms.example.com", "app.example.net"]
+    expected = ["https://rooms.example.com", "https://rooms.example.com:8443"]
+    assert csrf == [*expected, "https://app.example.net"]
+    assert sockets == [*expected, "https://app.example.net"]
+
+
+def test_while_developing_loopback_names_are_allowed_hosts():
+    result = start(PRINT_ORIGINS, DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    hosts, _, sockets = json.loads(result.stdout)
+    assert hosts == ["127.0.0.1", "localhost", "[::1]"]
+    assert sockets == ["http://127.0.0.1:8000"]
 
 
 def test_the_readme_lists_every_variable_the_settings_read():

@@ -22,7 +22,17 @@ from tests.helpers import ORIGIN, stream_headers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-WRONG_ORIGIN = "https://evil.example"
+# The site is http://127.0.0.1:8000 (tests.helpers.ORIGIN): any other scheme, host or port is
+# another site, though a host-name check would let the loopback ones through.
+WRONG_ORIGINS = (
+    "https://evil.example",
+    "http://127.0.0.1:8209",  # another port
+    "http://127.0.0.1",  # another port: 80
+    "https://127.0.0.1",  # another scheme and port
+    "https://127.0.0.1:8000",  # another scheme
+    "http://localhost:8000",  # another host name for the same machine
+    "null",  # a sandboxed frame or a file:// page
+)
 # guest: asked to join the locked room and waits; participant: asked and was allowed in;
 # host: opened the host link and joined under a name; owner: alice, signed in.
 ROLES = ("anonymous", "stranger", "guest", "participant", "host", "owner")
@@ -154,9 +164,11 @@ async def test_a_wrong_origin_is_refused_to_everyone(alices_room, charlie, route
     got = {}
     for role in ROLES:
         client = await visitor(role, alices_room, charlie)
-        got[role], _ = await outcome(path, client, origin=WRONG_ORIGIN)
+        for origin in WRONG_ORIGINS:
+            got[role, origin], _ = await outcome(path, client, origin=origin)
         await database_sync_to_async(JoinRequest.objects.all().delete)()
-    assert got == dict.fromkeys(ROLES, "handshake refused")
+    refused = "handshake refused"
+    assert got == {(role, origin): refused for role in ROLES for origin in WRONG_ORIGINS}
 
 
 @pytest.mark.parametrize("route", [route for route in MATRIX if "<slug" in route])

@@ -1,13 +1,76 @@
 """Runs daphne on settings.ASGI_APPLICATION with our access log, which never writes a room
-link's secret."""
+link's secret, and with request bodies capped as they arrive."""
 
 import sys
 
-from daphne import cli
+from daphne import cli, http_protocol
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from common.asgi import too_large
 from common.redact import RedactingAccessLog
+
+# Seconds a refused client may go on sending (discarded) after its 413, so that closing on
+# unread data does not reset the connection before the client has read the answer.
+LINGER = 2
+
+
+class CappedRequest(http_protocol.WebRequest):
+    """daphne's request, refusing a body past MAX_REQUEST_BODY while it arrives.
+
+    daphne (Twisted) stores a whole body, in memory and then a temporary file, before the
+    application hears of the request: the ASGI cap (common.asgi.CappedBody) would see a 1.5 GB
+    post only once all of it was stored. Here a declared length over the limit is answered 413
+    at the headers, and a chunked body the moment its count passes the limit; what the client
+    still sends is dropped unread."""
+
+    limit = settings.MAX_REQUEST_BODY
+    received, refused = 0, False
+
+    def gotLength(self, length: int | None) -> None:
+        if length is not None and length > self.limit:
+            self.requestHeaders.removeHeader(b"Expect")  # No "100 Continue" after the 413.
+            self.refuse()
+        super().gotLength(0 if self.refused else length)
+
+    def handleContentChunk(self, data: bytes) -> None:
+        if self.refused:
+            return
+        self.received += len(data)
+        if self.received > self.limit:
+            self.refuse()
+        else:
+            super().handleContentChunk(data)
+
+    def process(self):
+        if not self.refused:
+            return super().process()
+
+    def refuse(self) -> None:
+        self.refused = True
+        channel, body = self.channel, too_large(self.limit)
+        channel.dataReceived = lambda data: None
+        channel.transport.write(
+            b"HTTP/1.1 413 Content Too Large\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            b"X-Content-Type-Options: nosniff\r\nConnection: close\r\n"
+            b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+        )
+        channel.transport.loseWriteConnection()
+        from twisted.internet import reactor  # daphne installs the asyncio reactor first.
+
+        reactor.callLater(LINGER, channel.transport.abortConnection)
+        peer = channel.transport.getPeer()
+        self.server.log_action(
+            "http",
+            "complete",
+            {
+                "path": channel._path.decode("ascii", "replace"),
+                "status": 413,
+                "method": channel._command.decode("ascii", "replace"),
+                "client": f"{getattr(peer, 'host', '?')}:{getattr(peer, 'port', '?')}",
+                "size": len(body),
+            },
+        )
 
 
 class Command(BaseCommand):
@@ -19,6 +82,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, bind: str, port: int, **options: object) -> None:
         cli.AccessLogGenerator = RedactingAccessLog
+        http_protocol.WebRequest = CappedRequest  # daphne's factory builds requests by this name.
         arguments = ["-b", bind, "-p", str(port), "--access-log", "-"]
         module, _, name = settings.ASGI_APPLICATION.rpartition(".")
         cli.CommandLineInterface().run([*arguments, f"{module}:{name}"])
