@@ -5,6 +5,8 @@ what it says at once: the person's admission (their session and allowed request)
 meeting socket, closed with the reason the page shows.
 """
 
+import json
+
 import pytest
 from channels.db import database_sync_to_async
 from django.contrib.messages import get_messages
@@ -12,7 +14,7 @@ from django.test import Client
 
 from rooms.consumers import ENDED
 from rooms.models import Activity, Actor, JoinRequest, Presence, Room
-from tests.helpers import HTMX, close_code, element, listen, only_element, text
+from tests.helpers import HTMX, close_code, element, listen, only_element, text, until
 from tests.rooms.test_meeting_consumer import meeting_path, receive, roster_of
 
 FETCH = {"HTTP_SEC_FETCH_MODE": "cors"}  # What a browser's fetch() sends with a POST.
@@ -310,3 +312,72 @@ async def test_each_action_reaches_the_persons_meeting_socket(alice, alices_room
     assert pat_id != quinn_id
     await pat_socket.disconnect()
     await quinn_socket.disconnect()
+
+
+# The same actions as plain forms in "Who is here now", for hosts, without JavaScript
+
+
+def test_a_host_sees_actions_for_each_other_person_but_not_the_owner_or_themselves(
+    alice, alices_room, hana, pats_row, django_assert_num_queries
+):
+    owner = joined(alices_room, "Alice", host=True, login=alice)
+    in_the_meeting(alices_room, owner, "Alice")
+    in_the_meeting(alices_room, hana, "Hana")
+    with django_assert_num_queries(4):  # Room, session, who is here, the waiting list.
+        page = hana.get(f"{alices_room.host_path}room/").content.decode()
+    people = element(page, "ul", id="presence-list")
+    menus = [node for node in people.children if element(node, "span", class_="person-name")]
+    menu_of = {text(element(item, "span", class_="person-name")): item for item in menus}
+    assert set(menu_of) == {"Pat", "Alice", "Hana"}
+    pats = element(menu_of["Pat"], "details")
+    base = f"/rooms/{alices_room.code}/people/{pats_row.peer_id}"
+    assert element(pats, "form", method="post", action=f"{base}/mute/")
+    assert text(element(pats, "a", href=f"{base}/remove/")) == "Remove from room"
+    assert element(pats, "form", method="post", action=f"{base}/send-to-waiting/")
+    assert "<details" not in str(menu_of["Alice"]) and "<details" not in str(menu_of["Hana"])
+    assert text(element(page, "a", href=f"/rooms/{alices_room.code}/end/")) == "End meeting for all"
+
+
+def test_a_participant_sees_no_host_actions(alices_room, pat, pats_row):
+    page = pat.get(f"{alices_room.participant_path}room/").content.decode()
+    assert "<details" not in page
+    assert f"/rooms/{alices_room.code}/end/" not in page
+
+
+def test_an_unlocked_room_offers_no_waiting_room(bob, bobs_room):
+    owner = joined(bobs_room, "Bob", host=True, login=bob)
+    pat = joined(bobs_room, "Pat")
+    in_the_meeting(bobs_room, pat, "Pat")
+    page = owner.get(f"{bobs_room.host_path}room/").content.decode()
+    assert "Remove from room" in page
+    assert "Send to waiting room" not in page
+
+
+def test_the_page_gives_the_client_its_meeting_configuration(alices_room, hana, pat):
+    page = hana.get(f"{alices_room.host_path}room/")
+    script = element(page.content.decode(), "script", id="meeting", type="application/json")
+    config = json.loads(text(script))
+    assert config["stream"] == f"/ws{alices_room.host_path}meeting/"
+    assert config["stream"] == page.context["meeting_stream"]
+    assert config["is_host"] is True
+    assert config["mute"] == f"/rooms/{alices_room.code}/people/PEER/mute/"
+    assert config["end"] == f"/rooms/{alices_room.code}/end/"
+    guest_config = pat.get(f"{alices_room.participant_path}room/").context["meeting"]
+    assert guest_config["is_host"] is False
+    assert guest_config["mute"] is guest_config["end"] is None
+    assert guest_config["lobby"] == alices_room.participant_path
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_pushed_list_gives_a_host_the_actions_with_their_csrf_token(alices_room):
+    hana = await database_sync_to_async(joined)(alices_room, "Hana", host=True)
+    pat = await database_sync_to_async(joined)(alices_room, "Pat")
+    hanas_list = await listen(f"/ws{alices_room.host_path}room/", hana)
+    pat_socket = await listen(meeting_path(alices_room), pat)
+    pat_id = (await receive(pat_socket, "welcome"))["id"]
+    pushed = await until(hanas_list, "Pat")
+    form = element(pushed, "form", action=f"/rooms/{alices_room.code}/people/{pat_id}/mute/")
+    token = element(form, "input", name="csrfmiddlewaretoken")
+    assert dict(token.attributes)["value"]
+    await pat_socket.disconnect()
+    await hanas_list.disconnect()
