@@ -442,3 +442,19 @@ async def test_a_meeting_socket_idle_for_over_five_seconds_still_relays(bobs_roo
     assert (await receive(quinn, "signal"))["description"] == OFFER
     await pat.disconnect()
     await quinn.disconnect()
+
+
+async def test_no_page_or_message_carries_anyones_session_key(alice, bobs_room):
+    owner = await browser(bobs_room, login=bobs_room.owner, host=True, name="Bob")
+    pat = await browser(bobs_room, name="Pat")
+    pat_key = pat.cookies["sessionid"].value
+    owner_list = await listen(f"/ws{bobs_room.host_path}room/", owner)
+    pat_socket = await listen(meeting_path(bobs_room), pat)
+    welcome = await receive(pat_socket, "welcome")
+    roster = await roster_of(pat_socket, ["Pat"])
+    listed = await until(owner_list, "Pat")  # A host's list, with the actions on Pat.
+    page = await database_sync_to_async(owner.get)(f"{bobs_room.host_path}room/")
+    for seen in (json.dumps(welcome), json.dumps(roster), listed, page.content.decode()):
+        assert pat_key not in seen
+    await pat_socket.disconnect()
+    await owner_list.disconnect()
