@@ -383,7 +383,7 @@ class Room(models.Model):
         return True
 
     def end_meeting(self, *, by: Actor) -> None:
-        """ "End meeting for all": everyone's visit ends (their sessions and allowed requests),
+        """End the meeting for all: everyone's visit ends (their sessions and allowed requests),
         every meeting socket closes, and the guests of a locked room ask again to come back."""
         from . import janus
         from .access import RoomAccess
@@ -692,10 +692,11 @@ class Presence(models.Model):
         room = self.room
         with transaction.atomic():
             tabs = room.presences.filter(pk=self.pk)
-            if self.session_key:
+            access = self.session_key and RoomAccess.of_session(room, self.session_key)
+            if self.session_key:  # Every tab of their browser.
                 tabs = room.presences.filter(session_key=self.session_key)
             peers = [(room.code, peer) for peer in tabs.values_list("peer_id", flat=True)]
-            if access := RoomAccess.of_session(room, self.session_key):
+            if access:
                 access.removed()
                 if reason == "waiting":
                     access.wait(self.display_name)
