@@ -382,6 +382,11 @@ class Room(models.Model):
             push.room_changed(self.code)
         return True
 
+    def close_meetings_of(self, session_key: str | None, reason: str) -> None:
+        """Close this browser's meeting sockets in the room (every tab of it), saying why."""
+        peers = self.presences.filter(session_key=session_key or "-").values_list("peer_id")
+        push.close_meetings([(self.code, peer) for (peer,) in peers], reason)
+
     def end_meeting(self, *, by: Actor) -> None:
         """End the meeting for all: everyone's visit ends (their sessions and allowed requests),
         every meeting socket closes, and the guests of a locked room ask again to come back."""

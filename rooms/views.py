@@ -361,6 +361,7 @@ def meeting_config(access: RoomAccess) -> dict:
 def leave(request: HttpRequest, slug: str, secret: str) -> HttpResponse:
     access = link_access_or_404(request, slug, secret)
     access.leave()
+    access.room.close_meetings_of(request.session.session_key, "left")  # Its other tabs too.
     messages.info(request, f"You left {access.room.name}.")
     return redirect("rooms:lobby", slug, secret)
 

@@ -458,3 +458,18 @@ async def test_no_page_or_message_carries_anyones_session_key(alice, bobs_room):
         assert pat_key not in seen
     await pat_socket.disconnect()
     await owner_list.disconnect()
+
+
+async def test_leave_closes_every_tab_of_that_browser_with_left(bobs_room):
+    pat_client = await browser(bobs_room, name="Pat")
+    first = await listen(meeting_path(bobs_room), pat_client)
+    second = await listen(meeting_path(bobs_room), pat_client)
+    quinn, _ = await join(bobs_room, "Quinn")
+    await roster_of(quinn, ["Pat", "Pat", "Quinn"])
+    await database_sync_to_async(pat_client.post)(f"{bobs_room.participant_path}leave/")
+    for communicator in (first, second):
+        assert (await receive(communicator, "closed"))["reason"] == "left"
+        assert await close_code(communicator) == ENDED
+        await communicator.disconnect()
+    await roster_of(quinn, ["Quinn"])
+    await quinn.disconnect()
