@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
+from importlib import import_module
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -107,6 +108,14 @@ class RoomAccess:
         """A socket on a `r/<slug>/<secret>/...` route: the same rules as the page it serves."""
         kwargs = scope["url_route"]["kwargs"]
         return cls.by_link(scope["session"], scope["user"], kwargs["slug"], kwargs["secret"])
+
+    @classmethod
+    def of_session(cls, room: Room, session_key: str) -> RoomAccess | None:
+        """Another browser in this room, by its session key (a host acting on them); None once
+        that session is gone. The caller saves `session` after changing it."""
+        session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+        session.get(ADMITTED_KEY)  # Loads it: a session that no longer exists forgets its key.
+        return cls(room, session, AnonymousUser()) if session.session_key else None
 
     def reloaded(self) -> RoomAccess | None:
         """The same person and link against the room as stored now; None once it is deleted."""
@@ -217,6 +226,24 @@ class RoomAccess:
                 guest_id=self.guest_id, status=JoinRequest.Status.ALLOWED
             ).delete()
         self.forget("join_request", "member", "actor")
+
+    def removed(self) -> None:
+        """A host removed this person: they leave, and a host link they opened no longer makes
+        them a host, so coming back takes the host link again, or asking."""
+        self.leave()
+        hosts = self.session.get(HOSTS_KEY, {})
+        if self._key in hosts:
+            self.session[HOSTS_KEY] = {k: v for k, v in hosts.items() if k != self._key}
+        self.forget("is_host", "member", "actor")
+
+    def wait(self, name: str) -> JoinRequest:
+        """Put this person in the waiting room under `name`, with a pending request, as if they
+        had just asked (a host sent them there: no rate limit or cap applies)."""
+        if self.guest_id is None:
+            self.session[GUEST_KEY] = secrets.token_urlsafe(16)
+        self.forget("join_request", "member", "actor")
+        self.join_request = JoinRequest.wait(self.room, self.guest_id, name)
+        return self.join_request
 
 
 def owned_room_or_404(request: HttpRequest, code: UUID) -> Room:

@@ -27,10 +27,10 @@ class JoinRequestAdmin(admin.ModelAdmin):
 
 @admin.register(Presence)
 class PresenceAdmin(admin.ModelAdmin):
-    list_display = ("display_name", "room", "is_host", "joined_at")
+    list_display = ("display_name", "room", "is_host", "audio", "video", "joined_at")
     search_fields = ("display_name", "room__name")
     list_select_related = ("room",)
-    raw_id_fields = ("room",)
+    raw_id_fields = ("room", "user")
 
 
 @admin.register(Activity)

@@ -1,19 +1,23 @@
-"""WebSocket streams: push-only. Each checks who may listen on connect (a link's streams by the
-same RoomAccess rules as the pages), then sends a snapshot; every hint after that re-renders
-the stored state."""
+"""WebSocket streams. The page streams are push-only: each checks who may listen on connect (a
+link's streams by the same RoomAccess rules as the pages), then sends a snapshot; every hint
+after that re-renders the stored state. The meeting socket (docs/meeting.md) is the one that
+receives: signalling between the browsers of a room's members, checked and bounded."""
 
 import asyncio
+import json
 import logging
+import re
+import time
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import push
+from . import ice, push
 from .access import RoomAccess
 from .forms import JoinForm
 from .models import JoinRequest, Presence, Room
@@ -136,33 +140,227 @@ class GuestConsumer(PushConsumer):
 
 
 class PresenceConsumer(PushConsumer):
-    """Someone on the room page: one Presence row per socket, so every process sees everyone."""
+    """Someone on the room page: "Who is here now", re-rendered whenever the meeting sockets
+    (which store who is here) say it changed."""
 
     def authorize(self) -> list[str] | None:
         access = RoomAccess.from_scope(self.scope)
         if access is None or access.member is None:
             return None
         self.access = access
-        self.presence_group = push.presence_group(access.room.code)
-        self.store_presence()
-        return [self.presence_group, push.room_group(access.room.code)]
+        return [push.presence_group(access.room.code), push.room_group(access.room.code)]
 
-    def store_presence(self) -> None:
-        Presence.objects.create(
+    def render(self) -> str | None:
+        access = self.access.reloaded()  # Privacy shows in the hosts' buttons; new links end it.
+        if access is None or access.link is None:
+            return None
+        people = Presence.objects.filter(room=access.room).here()
+        me = self.scope["session"].session_key
+        context = {**self.stream, "room": access.room, "member": self.access.member}
+        return render_to_string(
+            "rooms/room.html#presence-list", {**context, "people": people, "me": me}
+        )
+
+    presence_changed = room_changed = PushConsumer.refresh
+
+
+# The meeting socket (docs/meeting.md): it receives, so what it takes is checked and bounded.
+
+MAX_FRAME = 64 * 1024
+BURST, RATE = 200, 50  # Messages at once, then per second, per socket.
+BAD_MESSAGE, TOO_BIG, TOO_FAST, ENDED = 4400, 4413, 4429, 4410
+CLOSE_CODES = {"links": GONE, "deleted": GONE}  # Any other reason: ENDED.
+PEER_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+SDP_TYPES = {"offer", "answer", "pranswer", "rollback"}
+CANDIDATE = {"candidate": str, "sdpMid": str, "sdpMLineIndex": int, "usernameFragment": str}
+
+
+def kind_of(value: object, kind: type) -> bool:
+    return isinstance(value, kind) and not isinstance(value, bool)
+
+
+def valid_payload(message: dict) -> bool:
+    """A signal carries exactly one of a session description or an ICE candidate (or null)."""
+    if set(message) == {"type", "to", "description"}:
+        description = message["description"]
+        return (
+            isinstance(description, dict)
+            and set(description) <= {"type", "sdp"}
+            and description.get("type") in SDP_TYPES
+            and kind_of(description.get("sdp", ""), str)
+        )
+    if set(message) == {"type", "to", "candidate"}:
+        candidate = message["candidate"]
+        return candidate is None or (
+            isinstance(candidate, dict)
+            and set(candidate) <= set(CANDIDATE)
+            and kind_of(candidate.get("candidate"), str)
+            and all(v is None or kind_of(v, CANDIDATE[k]) for k, v in candidate.items())
+        )
+    return False
+
+
+def parse(text: str) -> dict | None:
+    """The message if it is a JSON object of a known type with valid fields, else None."""
+    try:
+        message = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(message, dict):
+        return None
+    if message.get("type") == "signal":
+        to = message.get("to")
+        valid = isinstance(to, str) and PEER_ID.fullmatch(to) and valid_payload(message)
+    elif message.get("type") == "state":
+        screen = message.get("screen")
+        valid = (
+            set(message) == {"type", "audio", "video", "screen"}
+            and isinstance(message["audio"], bool)
+            and isinstance(message["video"], bool)
+            and (screen is None or (kind_of(screen, str) and 0 < len(screen) <= 100))
+        )
+    else:
+        valid = False
+    return message if valid else None
+
+
+class Bucket:
+    """A burst of BURST messages, then RATE a second."""
+
+    def __init__(self) -> None:
+        self.tokens, self.last = float(BURST), time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(BURST, self.tokens + (now - self.last) * RATE)
+        self.last = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+class MeetingConsumer(AsyncJsonWebsocketConsumer):
+    """An admitted member in the meeting: their Presence row while the socket is open, the
+    roster, and offers, answers and ICE candidates relayed to another member of this room.
+
+    Each socket is in a group of its own named with the room's code and its peer id, so a
+    signal reaches only a member of this room, and relaying one touches no database."""
+
+    presence: Presence | None = None
+    closing = False
+    state: tuple[bool, bool, str | None] = (False, False, None)  # Audio, video, screen: stored.
+
+    async def connect(self) -> None:
+        welcome = await database_sync_to_async(self.arrive)()
+        await self.accept()  # Then close with a code: a refused handshake would be retried.
+        if welcome is None:
+            self.closing = True
+            await self.close(code=REFUSED)
+            return
+        code = self.access.room.code
+        self.peer_group = push.peer_group(code, self.presence.peer_id)
+        self.meeting_groups = [self.peer_group, push.presence_group(code), push.room_group(code)]
+        for group in self.meeting_groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.bucket = Bucket()
+        await self.send_json(welcome)
+        self.heartbeat = asyncio.create_task(self.keep_alive())
+        await self.tell_the_room()  # Everyone's roster, this one's first among them.
+
+    def arrive(self) -> dict | None:
+        access = RoomAccess.from_scope(self.scope)
+        if access is None or access.member is None:
+            return None
+        self.access = access
+        self.presence = self.store_presence()
+        roster = Presence.objects.filter(room=access.room).roster()
+        media = any(peer["media"] for peer in roster if peer["id"] == self.presence.peer_id)
+        return {
+            "type": "welcome",
+            "id": self.presence.peer_id,
+            "name": access.member.name,
+            "is_host": access.member.is_host,
+            "media": media,
+            "mesh_limit": settings.MEETING_MESH_LIMIT,
+            "ice_servers": ice.ice_servers(self.presence.peer_id),
+        }
+
+    def store_presence(self, peer_id: str | None = None) -> Presence:
+        user = self.access.user
+        return Presence.objects.create(
             room=self.access.room,
             channel_name=self.channel_name,
+            **({"peer_id": peer_id} if peer_id else {}),
+            session_key=self.scope["session"].session_key or "",
+            user=user if user.is_authenticated else None,
             display_name=self.access.member.name,
             is_host=self.access.member.is_host,
         )
 
-    async def tell_the_room(self) -> None:
-        await self.channel_layer.group_send(self.presence_group, {"type": push.PRESENCE_CHANGED})
-
-    async def connect(self) -> None:
-        await super().connect()
-        if self.stream_groups:
-            self.heartbeat = asyncio.create_task(self.keep_alive())
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.closing:
+            return
+        if not self.bucket.take():
+            return await self.end(code=TOO_FAST)
+        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+        if size > MAX_FRAME:
+            return await self.end(code=TOO_BIG)
+        message = parse(text_data) if text_data is not None else None
+        if message is None:
+            return await self.end(code=BAD_MESSAGE)
+        if message["type"] == "signal":
+            to = push.peer_group(self.access.room.code, message.pop("to"))
+            message["type"], message["from"] = push.MEETING_SIGNAL, self.presence.peer_id
+            await self.channel_layer.group_send(to, message)
+        elif (state := (message["audio"], message["video"], message["screen"])) != self.state:
+            self.state = state  # Unchanged, it costs nobody a query.
+            await database_sync_to_async(self.store_state)()
             await self.tell_the_room()
+
+    def store_state(self) -> None:
+        audio, video, screen = self.state
+        Presence.objects.filter(channel_name=self.channel_name).update(
+            audio=audio, video=video, screen=screen or ""
+        )
+
+    async def end(self, reason: str = "", code: int | None = None) -> None:
+        """Say why (when there is a reason the page shows), then close."""
+        self.closing = True
+        if reason:
+            await self.send_json({"type": "closed", "reason": reason})
+        await self.close(code=code or CLOSE_CODES.get(reason, ENDED))
+
+    async def meeting_signal(self, event: dict) -> None:
+        await self.send_json({**event, "type": "signal"})
+
+    async def meeting_muted(self, event: dict) -> None:
+        self.state = (False, *self.state[1:])  # As the host's mute stored it.
+        await self.send_json({"type": "muted", "by": event["by"]})
+
+    async def meeting_close(self, event: dict) -> None:
+        await self.end(event["reason"])
+
+    async def presence_changed(self, event: dict) -> None:
+        roster = await database_sync_to_async(
+            Presence.objects.filter(room_id=self.access.room.pk).roster
+        )()
+        await self.send_json({"type": "roster", "peers": roster})
+
+    async def room_changed(self, event: dict) -> None:
+        access = await database_sync_to_async(self.access.reloaded)()
+        if access is None:
+            await self.end("deleted")
+        elif access.link is None or access.member is None:  # New links end the visit.
+            await self.end("links")
+
+    async def room_deleted(self, event: dict) -> None:
+        await self.end("deleted")
+
+    async def tell_the_room(self) -> None:
+        await self.channel_layer.group_send(
+            push.presence_group(self.access.room.code), {"type": push.PRESENCE_CHANGED}
+        )
 
     async def keep_alive(self) -> None:
         """Say this socket is still here; clear rows a dead process left, and tell the room."""
@@ -178,27 +376,19 @@ class PresenceConsumer(PushConsumer):
     def beat(self) -> int:
         mine = Presence.objects.filter(channel_name=self.channel_name)
         if not mine.update(seen_at=timezone.now()):
-            self.store_presence()  # Cleared while a beat was late: this socket is still here.
+            # Cleared while a beat was late: this socket is still here, under the same id.
+            self.store_presence(self.presence.peer_id)
         cleared, _ = Presence.objects.filter(room_id=self.access.room.pk).gone().delete()
         return cleared
 
     async def disconnect(self, code: int) -> None:
-        if heartbeat := getattr(self, "heartbeat", None):
-            heartbeat.cancel()
+        if self.presence is None:
+            return
+        self.heartbeat.cancel()
         # Closing the tab closes the socket: the row goes, and everyone's list follows.
         await database_sync_to_async(
             Presence.objects.filter(channel_name=self.channel_name).delete
         )()
-        if self.stream_groups:
-            await self.tell_the_room()
-        await super().disconnect(code)
-
-    def render(self) -> str:
-        people = Presence.objects.filter(room_id=self.access.room.pk).here()
-        context = {**self.stream, "people": people, "me": self.channel_name}
-        return render_to_string("rooms/room.html#presence-list", context)
-
-    presence_changed = PushConsumer.refresh
-
-    async def room_changed(self, event: dict) -> None:
-        pass  # New links change nothing for people already inside; hosts hear it on their stream.
+        for group in self.meeting_groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        await self.tell_the_room()

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_out
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models, transaction
@@ -385,6 +386,29 @@ class Room(models.Model):
             push.room_changed(self.code)
         return True
 
+    def close_meetings_of(self, session_key: str | None, reason: str) -> None:
+        """Close this browser's meeting sockets in the room (every tab of it), saying why."""
+        peers = self.presences.filter(session_key=session_key or "-").values_list("peer_id")
+        push.close_meetings([(self.code, peer) for (peer,) in peers], reason)
+
+    def end_meeting(self, *, by: Actor) -> None:
+        """End the meeting for all: everyone's visit ends (their sessions and allowed requests),
+        every meeting socket closes, and the guests of a locked room ask again to come back."""
+        from . import janus
+        from .access import RoomAccess
+
+        with transaction.atomic():
+            present = list(self.presences.values_list("peer_id", "session_key"))
+            for key in {key for _, key in present if key}:
+                if access := RoomAccess.of_session(self, key):
+                    access.leave()
+                    access.session.save()
+            self.join_requests.filter(status=JoinRequest.Status.ALLOWED).delete()
+            self.presences.all().delete()
+            Activity.record(self, Activity.Kind.ENDED, by=by)
+            janus.end_meeting(self)
+            push.close_meetings([(self.code, peer) for peer, _ in present], "ended")
+
     def allow_all(self, *, by: Actor) -> int:
         """Let in everyone waiting at once; returns how many were still waiting to be let in."""
         with transaction.atomic():
@@ -518,6 +542,24 @@ class JoinRequest(models.Model):
             push.requests_changed(room.code, room.owner_id, [guest_id])
         return join_request
 
+    @classmethod
+    def wait(cls, room: Room, guest_id: str, display_name: str) -> JoinRequest:
+        """A host sent this guest back to the waiting room: their request is pending again."""
+        join_request, _ = cls.objects.update_or_create(
+            room=room,
+            guest_id=guest_id,
+            defaults={
+                "display_name": display_name,
+                "status": cls.Status.PENDING,
+                "asked_at": timezone.now(),
+                "decided_at": None,
+                "decided_by": None,
+                "decided_by_name": "",
+            },
+        )
+        push.requests_changed(room.code, room.owner_id, [guest_id])
+        return join_request
+
     def allow(self, *, by: Actor) -> bool:
         """Let the guest in; False when someone else decided first (their decision stands)."""
         return self._decide_once(self.Status.ALLOWED, by=by)
@@ -553,6 +595,10 @@ class JoinRequest(models.Model):
         Activity.record(self.room, kind, by=by, detail=self.display_name)
 
 
+class MeetingActionRefused(Exception):
+    """What a host asked cannot be done to this person (the owner; no waiting room when open)."""
+
+
 def presence_timeout() -> timedelta:
     """A row not refreshed for this long belongs to a socket whose process died."""
     return timedelta(seconds=3 * settings.PRESENCE_HEARTBEAT)
@@ -565,18 +611,49 @@ class PresenceQuerySet(models.QuerySet):
     def gone(self) -> PresenceQuerySet:
         return self.filter(seen_at__lt=timezone.now() - presence_timeout())
 
+    def roster(self) -> list[dict]:
+        """The meeting's roster (docs/meeting.md): everyone here by arrival; the first
+        MEETING_MESH_LIMIT get media, so someone leaving hands it to the next in line."""
+        fields = ("peer_id", "display_name", "is_host", "audio", "video", "screen")
+        return [
+            {
+                "id": person["peer_id"],
+                "name": person["display_name"],
+                "is_host": person["is_host"],
+                "audio": person["audio"],
+                "video": person["video"],
+                "screen": person["screen"] or None,
+                "media": place < settings.MEETING_MESH_LIMIT,
+            }
+            for place, person in enumerate(self.here().values(*fields))
+        ]
+
+
+def new_peer_id() -> str:
+    return secrets.token_urlsafe(16)
+
 
 class Presence(models.Model):
-    """Someone in a room now: one row per open room socket, so every process sees everyone.
+    """Someone in a room now: one row per open meeting socket, so every process sees everyone.
 
-    Each socket refreshes seen_at every PRESENCE_HEARTBEAT seconds. A killed process cannot
-    delete its rows, so rows that stop being refreshed no longer count and are cleaned up.
+    The socket's peer id (unguessable) is how the others address this person, and the session
+    key is how a host's removal reaches their admission. Each socket refreshes seen_at every
+    PRESENCE_HEARTBEAT seconds. A killed process cannot delete its rows, so rows that stop
+    being refreshed no longer count and are cleaned up.
     """
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="presences")
     channel_name = models.CharField(max_length=200, unique=True)
+    peer_id = models.CharField(max_length=32, unique=True, default=new_peer_id, editable=False)
+    session_key = models.CharField(max_length=40, db_index=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     display_name = models.CharField(max_length=50)
     is_host = models.BooleanField(default=False)
+    audio = models.BooleanField(default=False)
+    video = models.BooleanField(default=False)
+    screen = models.CharField(max_length=100, blank=True)  # The shared screen's stream id.
     joined_at = models.DateTimeField(default=timezone.now)
     seen_at = models.DateTimeField(default=timezone.now, db_index=True)
 
@@ -587,6 +664,57 @@ class Presence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name} in {self.room}"
+
+    @property
+    def is_owner(self) -> bool:
+        return self.user_id is not None and self.user_id == self.room.owner_id
+
+    def mute(self, *, by: Actor) -> None:
+        """A host turns this person's microphone off; only they can turn it on again."""
+        with transaction.atomic():
+            Presence.objects.filter(pk=self.pk).update(audio=False)
+            Activity.record(self.room, Activity.Kind.MUTED, by=by, detail=self.display_name)
+            push.muted(self.room.code, self.peer_id, by.name)
+        self.audio = False
+
+    def remove(self, *, by: Actor) -> None:
+        """A host ends this person's visit at once: every meeting socket of their browser in
+        the room closes, their admission (session and allowed request) ends, and to come back
+        they ask again. Never the owner."""
+        self._end_visit(Activity.Kind.REMOVED, "removed", by=by)
+
+    def send_to_waiting(self, *, by: Actor) -> None:
+        """In a locked room, a host sends this person back to the lobby, waiting with a pending
+        request as if they had just asked. Never the owner."""
+        if not self.room.locked:
+            raise MeetingActionRefused(
+                "Only a locked room has a waiting room: lock the room first, or remove them."
+            )
+        self._end_visit(Activity.Kind.SENT_TO_WAITING, "waiting", by=by)
+
+    def _end_visit(self, kind: str, reason: str, *, by: Actor) -> None:
+        from . import janus
+        from .access import RoomAccess
+
+        if self.is_owner:
+            raise MeetingActionRefused("The room's owner stays: nobody can remove them.")
+        room = self.room
+        with transaction.atomic():
+            tabs = room.presences.filter(pk=self.pk)
+            access = self.session_key and RoomAccess.of_session(room, self.session_key)
+            if self.session_key:  # Every tab of their browser.
+                tabs = room.presences.filter(session_key=self.session_key)
+            peers = [(room.code, peer) for peer in tabs.values_list("peer_id", flat=True)]
+            if access:
+                access.removed()
+                if reason == "waiting":
+                    access.wait(self.display_name)
+                access.session.save()
+                if access.guest_id:
+                    janus.revoke(room, access.guest_id)
+            tabs.delete()
+            Activity.record(room, kind, by=by, detail=self.display_name)
+            push.close_meetings(peers, reason)
 
 
 class Activity(models.Model):
@@ -602,6 +730,10 @@ class Activity(models.Model):
         ALLOWED = "allowed", "Guest allowed"
         DENIED = "denied", "Guest denied"
         DELETED = "deleted", "Deleted"
+        MUTED = "muted", "Muted"
+        REMOVED = "removed", "Removed from room"
+        SENT_TO_WAITING = "sent_to_waiting", "Sent to waiting room"
+        ENDED = "ended", "Meeting ended for all"
 
     room = models.ForeignKey(
         Room, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
@@ -656,6 +788,15 @@ def tell_streams_links_changed(sender: type[Room], instance: Room, **kwargs: obj
 def tell_streams_room_deleted(sender: type[Room], instance: Room, **kwargs: object) -> None:
     """Deleting from the dashboard, the admin or with the owner's account tells everyone in it."""
     push.room_deleted(instance.code, instance.owner_id)
+
+
+@receiver(user_logged_out)
+def close_meetings_on_logout(sender: type, request: object, **kwargs: object) -> None:
+    """Logging out ends this browser's visits (its session goes): its meetings close at once."""
+    key = getattr(getattr(request, "session", None), "session_key", None)
+    if key:
+        peers = Presence.objects.filter(session_key=key).values_list("room__code", "peer_id")
+        push.close_meetings(list(peers), "logout")
 
 
 class JanusRoom(models.Model):

@@ -1,6 +1,8 @@
 """Hints to the WebSocket streams, sent only once the transaction that changed the data commits.
 
-A hint carries no data: each stream re-renders what is stored, for the person it serves.
+A hint carries no data: each stream re-renders what is stored, for the person it serves. The
+meeting socket's messages are the exception: a relayed signal, a host's mute and the reason a
+socket is closed are what they say, sent to one person's peer group.
 """
 
 from uuid import UUID
@@ -15,6 +17,9 @@ OWN_REQUEST_CHANGED = "own_request.changed"  # One guest's own request: re-rende
 ROOM_CHANGED = "room.changed"
 ROOM_DELETED = "room.deleted"
 PRESENCE_CHANGED = "presence.changed"
+MEETING_SIGNAL = "meeting.signal"  # Another member's offer, answer or ICE candidate, relayed.
+MEETING_MUTED = "meeting.muted"  # A host turned this person's microphone off.
+MEETING_CLOSE = "meeting.close"  # Say why, then close this meeting socket.
 
 
 def owner_group(owner_id: int) -> str:
@@ -33,16 +38,23 @@ def presence_group(code: UUID) -> str:
     return f"presence-{code.hex}"
 
 
+def peer_group(code: UUID, peer_id: str) -> str:
+    """One meeting socket, by the room's code and its peer id: a member of another room cannot
+    reach it, whatever id they send."""
+    return f"peer-{code.hex}-{peer_id}"
+
+
 def room_group(code: UUID) -> str:
     """Every stream of a room (guests, hosts, people inside): for links changed and deletion."""
     return f"room-{code.hex}"
 
 
-def send_now(group: str, kind: str) -> None:
-    async_to_sync(get_channel_layer().group_send)(group, {"type": kind})
+def send_now(group: str, kind: str | dict) -> None:
+    message = kind if isinstance(kind, dict) else {"type": kind}
+    async_to_sync(get_channel_layer().group_send)(group, message)
 
 
-def send_after_commit(*messages: tuple[str, str]) -> None:
+def send_after_commit(*messages: tuple[str, str | dict]) -> None:
     # A rolled-back change must not reach anyone, and a pushed hint must find the change stored.
     def send() -> None:
         for group, kind in messages:
@@ -69,3 +81,22 @@ def room_changed(code: UUID) -> None:
 
 def room_deleted(code: UUID, owner_id: int) -> None:
     send_after_commit((room_group(code), ROOM_DELETED), (owner_group(owner_id), WAITING_CHANGED))
+
+
+def presence_changed(code: UUID) -> None:
+    """Someone arrived, left or changed their media: the lists and rosters re-read who is here."""
+    send_after_commit((presence_group(code), PRESENCE_CHANGED))
+
+
+def muted(code: UUID, peer_id: str, by: str) -> None:
+    send_after_commit(
+        (peer_group(code, peer_id), {"type": MEETING_MUTED, "by": by}),
+        (presence_group(code), PRESENCE_CHANGED),
+    )
+
+
+def close_meetings(peers: list[tuple[UUID, str]], reason: str) -> None:
+    """Close these meeting sockets (room code, peer id), saying why (docs/meeting.md)."""
+    event = {"type": MEETING_CLOSE, "reason": reason}
+    send_after_commit(*[(peer_group(code, peer_id), event) for code, peer_id in peers])
+    send_after_commit(*[(presence_group(code), PRESENCE_CHANGED) for code in {c for c, _ in peers}])

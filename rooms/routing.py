@@ -1,4 +1,4 @@
-"""WebSocket routes of the rooms app: push-only streams, one per kind of listener."""
+"""WebSocket routes of the rooms app: push-only streams, one per kind of listener; the meeting."""
 
 from django.urls import path
 
@@ -9,4 +9,5 @@ websocket_urlpatterns = [
     path("ws/r/<slug:slug>/<str:secret>/host/", consumers.HostConsumer.as_asgi()),
     path("ws/r/<slug:slug>/<str:secret>/guest/", consumers.GuestConsumer.as_asgi()),
     path("ws/r/<slug:slug>/<str:secret>/room/", consumers.PresenceConsumer.as_asgi()),
+    path("ws/r/<slug:slug>/<str:secret>/meeting/", consumers.MeetingConsumer.as_asgi()),
 ]

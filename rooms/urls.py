@@ -21,6 +21,15 @@ urlpatterns = [
     path("rooms/<uuid:code>/requests/<int:pk>/deny/", views.deny_request, name="deny_request"),
     path("rooms/<uuid:code>/requests/allow-all/", views.allow_all, name="allow_all"),
     path("rooms/<uuid:code>/host/privacy/", views.host_privacy, name="host_privacy"),
+    # Owner or host, in the meeting (docs/meeting.md, "Host actions"): a person by their peer id.
+    path("rooms/<uuid:code>/people/<str:peer>/mute/", views.mute, name="mute"),
+    path("rooms/<uuid:code>/people/<str:peer>/remove/", views.remove_person, name="remove"),
+    path(
+        "rooms/<uuid:code>/people/<str:peer>/send-to-waiting/",
+        views.send_to_waiting,
+        name="send_to_waiting",
+    ),
+    path("rooms/<uuid:code>/end/", views.end_meeting, name="end_meeting"),
     path("r/<slug:slug>/<str:secret>/", views.lobby, name="lobby"),
     path("r/<slug:slug>/<str:secret>/join/", views.join, name="join"),
     path("r/<slug:slug>/<str:secret>/room/", views.room_page, name="room"),

@@ -1,6 +1,7 @@
 """Room views, each action with its own URL, in the order of who uses them: the owner (dashboard,
 tile actions, customize, activity), anyone with a link (lobby, join, room page, leave), and
-hosts (allow, deny, allow all, privacy from inside). Each view's first line reaches its room
+hosts (allow, deny, allow all, privacy from inside; mute, remove, send to the waiting room and
+end the meeting). Each view's first line reaches its room
 through one helper of `rooms.access`."""
 
 from collections.abc import Iterator
@@ -31,7 +32,15 @@ from .forms import (
     RenameForm,
     copy_name,
 )
-from .models import Actor, AskedTooSoon, JoinRequest, Room, WaitingRoomFull
+from .models import (
+    Actor,
+    AskedTooSoon,
+    JoinRequest,
+    MeetingActionRefused,
+    Presence,
+    Room,
+    WaitingRoomFull,
+)
 
 DASHBOARD_PAGE_SIZE = 24
 # The htmx error convention (docs/contributing.md): invalid input answers 422 with the form's
@@ -318,22 +327,47 @@ def room_page(request: HttpRequest, slug: str, secret: str) -> HttpResponse:
     access = link_access_or_404(request, slug, secret)
     if access.member is None:
         return redirect("rooms:lobby", slug, secret)
+    room = access.room
     context = {
-        "room": access.room,
+        "room": room,
         "member": access.member,
         "secret": secret,
-        "people": access.room.presences.here(),
-        **(access.room.host_list() if access.member.is_host else {}),
+        "people": room.presences.here(),
+        "me": request.session.session_key,
+        **(room.host_list() if access.member.is_host else {}),
         "presence_stream": stream_path(access, "room"),
         "host_stream": stream_path(access, "host"),
+        "meeting_stream": stream_path(access, "meeting"),
+        "meeting": meeting_config(access),
     }
     return render(request, "rooms/room.html", context)
+
+
+def meeting_config(access: RoomAccess) -> dict:
+    """What the meeting client needs (the page's `json_script` "meeting"): its socket, where
+    Leave and the lobby are, and for hosts the URLs of their actions ("PEER" is a peer id)."""
+    room, is_host = access.room, access.member.is_host
+    person = reverse("rooms:mute", args=[room.code, "PEER"]).removesuffix("mute/")
+    return {
+        "stream": stream_path(access, "meeting"),
+        "name": access.member.name,
+        "is_host": is_host,
+        "locked": room.locked,
+        "mesh_limit": settings.MEETING_MESH_LIMIT,
+        "lobby": reverse("rooms:lobby", args=[room.slug, access.secret]),
+        "leave": reverse("rooms:leave", args=[room.slug, access.secret]),
+        "mute": person + "mute/" if is_host else None,
+        "remove": person + "remove/" if is_host else None,
+        "send_to_waiting": person + "send-to-waiting/" if is_host else None,
+        "end": reverse("rooms:end_meeting", args=[room.code]) if is_host else None,
+    }
 
 
 @require_POST
 def leave(request: HttpRequest, slug: str, secret: str) -> HttpResponse:
     access = link_access_or_404(request, slug, secret)
     access.leave()
+    access.room.close_meetings_of(request.session.session_key, "left")  # Its other tabs too.
     messages.info(request, f"You left {access.room.name}.")
     return redirect("rooms:lobby", slug, secret)
 
@@ -382,3 +416,78 @@ def host_privacy(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
     if form.is_valid():
         access.room.set_locked(form.cleaned_data["locked"], by=access.actor)
     return after_decision(request, access.room)
+
+
+# Hosts in the meeting: each a person by their peer id (docs/meeting.md, "Host actions").
+
+
+def present_or_404(access: RoomAccess, peer: str) -> Presence:
+    """Someone in this host's room now, by their peer id; anyone else (or gone) is a 404."""
+    return get_object_or_404(access.room.presences.select_related("room"), peer_id=peer)
+
+
+def from_script(request: HtmxHttpRequest) -> bool:
+    """htmx, or fetch: every current browser sends Sec-Fetch-Mode "navigate" with a form post
+    only."""
+    return bool(request.htmx) or request.headers.get("sec-fetch-mode", "navigate") != "navigate"
+
+
+def meeting_action_done(request: HtmxHttpRequest, room: Room, message: str) -> HttpResponse:
+    """htmx and fetch get 204 (the meeting socket shows the change); a plain form post goes
+    back to the room page with the message."""
+    if from_script(request):
+        return HttpResponse(status=204)
+    messages.success(request, message)
+    return redirect(room.host_room_path)
+
+
+def meeting_action_refused(request: HtmxHttpRequest, room: Room, refusal: str) -> HttpResponse:
+    """409 with the reason for htmx and fetch; the room page with the reason otherwise."""
+    if from_script(request):
+        return HttpResponse(refusal, status=409, content_type="text/plain; charset=utf-8")
+    messages.error(request, refusal)
+    return redirect(room.host_room_path)
+
+
+@require_POST
+def mute(request: HtmxHttpRequest, code: UUID, peer: str) -> HttpResponse:
+    access = host_access_or_404(request, code)
+    person = present_or_404(access, peer)
+    person.mute(by=access.actor)
+    return meeting_action_done(request, access.room, f"{person.display_name} is muted.")
+
+
+@require_http_methods(["GET", "POST"])
+def remove_person(request: HtmxHttpRequest, code: UUID, peer: str) -> HttpResponse:
+    access = host_access_or_404(request, code)
+    person = present_or_404(access, peer)
+    if request.method == "GET":
+        context = {"room": access.room, "person": person}
+        return render_dialog(request, "rooms/remove_dialog.html", context)
+    try:
+        person.remove(by=access.actor)
+    except MeetingActionRefused as refused:
+        return meeting_action_refused(request, access.room, str(refused))
+    message = f"{person.display_name} was removed from the room."
+    return meeting_action_done(request, access.room, message)
+
+
+@require_POST
+def send_to_waiting(request: HtmxHttpRequest, code: UUID, peer: str) -> HttpResponse:
+    access = host_access_or_404(request, code)
+    person = present_or_404(access, peer)
+    try:
+        person.send_to_waiting(by=access.actor)
+    except MeetingActionRefused as refused:
+        return meeting_action_refused(request, access.room, str(refused))
+    message = f"{person.display_name} is back in the waiting room."
+    return meeting_action_done(request, access.room, message)
+
+
+@require_http_methods(["GET", "POST"])
+def end_meeting(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
+    access = host_access_or_404(request, code)
+    if request.method == "GET":
+        return render_dialog(request, "rooms/end_dialog.html", {"room": access.room})
+    access.room.end_meeting(by=access.actor)
+    return meeting_action_done(request, access.room, "The meeting has ended for everyone.")

@@ -220,6 +220,9 @@ else:
 # Seconds between a room socket's "still here" writes; a row silent for three of them belongs to
 # a process that died (killed, crashed), and leaves the room's "Who is here now" list.
 PRESENCE_HEARTBEAT = env_int("PRESENCE_HEARTBEAT", 30)
+# People in a room who get media on the mesh (browsers connected to each other, the embedded
+# default), by arrival; anyone past it enters and sees who is here, without video.
+MEETING_MESH_LIMIT = env_int("MEETING_MESH_LIMIT", 6)
 
 
 def janus_servers() -> dict[str, str]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from rooms.models import JoinRequest, Room
+from rooms.models import JoinRequest, Presence, Room
 
 ROLES = ("anonymous", "stranger", "participant", "host", "owner")
 LOGIN = "login"  # a redirect to the log-in page
@@ -56,6 +56,16 @@ def waiting_guest(room: Room) -> int:
     return JoinRequest.objects.get_or_create(
         room=room, guest_id="matrix-guest", defaults={"display_name": "Gus"}
     )[0].pk
+
+
+def person(room: Room, action: str) -> str:
+    """A host action on someone in the room (not the owner), by their peer id."""
+    present, _ = Presence.objects.get_or_create(
+        room=room,
+        channel_name="matrix-socket",
+        defaults={"display_name": "Pat", "session_key": "matrix-session"},
+    )
+    return f"/rooms/{code(room)}/people/{present.peer_id}/{action}/"
 
 
 def link(room: Room, action: str = "") -> str:
@@ -124,6 +134,12 @@ MATRIX: dict[str, Row] = {
     "rooms:host_privacy": Row(
         "POST", lambda r: f"/rooms/{code(r)}/host/privacy/", hosts_only(302), {"locked": "0"}
     ),
+    "rooms:mute": Row("POST", lambda r: person(r, "mute"), hosts_only(302)),
+    "rooms:remove": Row("GET", lambda r: person(r, "remove"), hosts_only(200)),
+    "rooms:remove POST": Row("POST", lambda r: person(r, "remove"), hosts_only(302)),
+    "rooms:send_to_waiting": Row("POST", lambda r: person(r, "send-to-waiting"), hosts_only(302)),
+    "rooms:end_meeting": Row("GET", lambda r: f"/rooms/{code(r)}/end/", hosts_only(200)),
+    "rooms:end_meeting POST": Row("POST", lambda r: f"/rooms/{code(r)}/end/", hosts_only(302)),
     # Anyone with the link may ask (the room is locked): they are sent back to wait in the lobby.
     "rooms:join": Row("POST", lambda r: link(r, "join/"), everyone(302), {"display_name": "Dee"}),
     # The room page is for those let in: everyone else goes back to the lobby.

@@ -12,7 +12,7 @@ from django.test import Client
 
 from rooms.consumers import GONE, PUSH_ONLY, REFUSED
 from rooms.models import Actor, JoinRequest, Presence, Room
-from tests.helpers import ORIGIN, close_code, element, open_stream, until
+from tests.helpers import ORIGIN, close_code, element, listen, open_stream, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -243,12 +243,16 @@ async def test_presence_lists_who_is_here_as_people_arrive_and_leave(bobs_room):
     quinn = await browser(bobs_room, name="Quinn")
     pat_stream, connected = await open_stream(path(bobs_room, "room"), pat)
     assert connected
+    assert "Nobody yet." in await until(pat_stream, 'id="presence-list"')
+    # The page's stream only shows the list; the meeting socket is the person's presence.
+    assert await database_sync_to_async(Presence.objects.count)() == 0
+    pat_meeting = await listen(path(bobs_room, "meeting"), pat)
     snapshot = await until(pat_stream, "Pat")
     assert "You" in snapshot
-    quinn_stream, _ = await open_stream(path(bobs_room, "room"), quinn)
+    quinn_meeting = await listen(path(bobs_room, "meeting"), quinn)
     assert "Quinn" in await until(pat_stream, "Quinn")
     assert await database_sync_to_async(Presence.objects.count)() == 2
-    await quinn_stream.disconnect()
+    await quinn_meeting.disconnect()
 
     async def without_quinn() -> str:
         while "Quinn" in (message := await pat_stream.receive_from(timeout=5)):
@@ -257,8 +261,10 @@ async def test_presence_lists_who_is_here_as_people_arrive_and_leave(bobs_room):
 
     assert "Pat" in await without_quinn()
     assert await database_sync_to_async(Presence.objects.count)() == 1
-    await pat_stream.disconnect()
+    await pat_meeting.disconnect()
+    assert "Nobody yet." in await until(pat_stream, "Nobody yet.")
     assert await database_sync_to_async(Presence.objects.count)() == 0
+    await pat_stream.disconnect()
 
 
 async def test_presence_refuses_someone_not_let_in(charlie, alices_room):
@@ -272,7 +278,7 @@ async def test_presence_refuses_someone_not_let_in(charlie, alices_room):
 async def test_deleting_the_room_tells_the_people_inside(bobs_room):
     pat = await browser(bobs_room, name="Pat")
     communicator, _ = await open_stream(path(bobs_room, "room"), pat)
-    await until(communicator, "Pat")
+    await until(communicator, 'id="presence-list"')
     await database_sync_to_async(delete_room)(bobs_room.pk)
     assert "This room has been deleted" in await until(communicator, "deleted")
     await communicator.disconnect()

@@ -171,12 +171,14 @@ def test_a_killed_daphne_loses_nothing_and_its_people_leave_the_room(
     transactional_db, redis_server, alice, alices_room, bobs_room
 ):
     room_stream = f"/ws{bobs_room.participant_path}room/"
+    meeting = f"/ws{bobs_room.participant_path}meeting/"  # The person's presence.
     first = LiveServer(REDIS_URL=redis_server.url, PRESENCE_HEARTBEAT="1")
     try:
         owner = signed_in_owner(first, alice)
         pat = join_room(first, bobs_room, "Pat")
         with (
             open_stream(first, owner, "/ws/owner/") as stream,
+            open_stream(first, pat, meeting),
             open_stream(first, pat, room_stream) as pat_stream,
         ):
             until_people(pat_stream, ["Pat"])
@@ -197,10 +199,13 @@ def test_a_killed_daphne_loses_nothing_and_its_people_leave_the_room(
             ask(second, alices_room, "Erin")
             assert "2 guests waiting" in until(stream, "Erin")
         quinn = join_room(second, bobs_room, "Quinn")
-        with open_stream(second, quinn, room_stream) as quinn_stream:
+        with (
+            open_stream(second, quinn, meeting),
+            open_stream(second, quinn, room_stream) as quinn_stream,
+        ):
             # Pat's row from the dead process goes; Pat, reconnecting, is listed once.
             until_people(quinn_stream, ["Quinn"])
-            with open_stream(second, pat, room_stream):
+            with open_stream(second, pat, meeting):
                 until_people(quinn_stream, ["Pat", "Quinn"])
             until_people(quinn_stream, ["Quinn"])
     assert pending_names(alices_room) == ["Dana", "Erin"]
@@ -243,9 +248,11 @@ async def test_presence_left_by_a_dead_process_leaves_the_list(settings, bobs_ro
     await database_sync_to_async(pat.post)(
         f"{bobs_room.participant_path}join/", {"display_name": "Pat"}
     )
-    path = f"/ws{bobs_room.participant_path}room/"
-    communicator = WebsocketCommunicator(application, path, stream_headers(pat))
+    path = f"/ws{bobs_room.participant_path}"
+    meeting = WebsocketCommunicator(application, f"{path}meeting/", stream_headers(pat))
+    communicator = WebsocketCommunicator(application, f"{path}room/", stream_headers(pat))
     try:
+        await meeting.connect(timeout=5)  # Pat's presence, and Pat's heartbeats.
         await communicator.connect(timeout=5)
         assert names_in(await communicator.receive_from(timeout=5)) == ["Ghost", "Pat"]
         async with asyncio.timeout(6):  # Pat's heartbeats clear the silent row and push.
@@ -260,6 +267,7 @@ async def test_presence_left_by_a_dead_process_leaves_the_list(settings, bobs_ro
         )()
     finally:
         await communicator.disconnect()
+        await meeting.disconnect()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,7 +11,7 @@ import pytest
 from channels.db import database_sync_to_async
 from django.test import Client
 
-from rooms.consumers import PUSH_ONLY
+from rooms.consumers import PUSH_ONLY, TOO_BIG
 from rooms.models import Actor, JoinRequest, Room
 from tests import live
 from tests.helpers import close_code, listen, until
@@ -85,24 +85,26 @@ async def test_a_bad_frame_closes_only_its_own_socket(alice, alices_room, frame,
     await bystander.disconnect()
 
 
-async def test_a_bad_frame_on_the_room_page_leaves_the_others_in_the_room(bobs_room):
+async def test_a_bad_frame_in_the_meeting_leaves_the_others_in_the_room(bobs_room):
     pat, quinn = await guest_browser(bobs_room, "Pat"), await guest_browser(bobs_room, "Quinn")
-    path = f"/ws/r/{bobs_room.slug}/{bobs_room.participant_secret}/room/"
-    pat_stream = await listen(path, pat)
+    link = f"/ws/r/{bobs_room.slug}/{bobs_room.participant_secret}"
+    pat_stream = await listen(f"{link}/room/", pat)
+    pat_meeting = await listen(f"{link}/meeting/", pat)
     await until(pat_stream, "Pat")
-    quinn_stream = await listen(path, quinn)
+    quinn_meeting = await listen(f"{link}/meeting/", quinn)
     await until(pat_stream, "Quinn")
-    await quinn_stream.send_to(bytes_data=b"\x00" * (1024 * 1024))
-    assert await close_code(quinn_stream) == PUSH_ONLY
-    await quinn_stream.disconnect()
-    # Quinn's socket is gone, so Quinn leaves Pat's list; Pat's own socket stays open.
+    await quinn_meeting.send_to(bytes_data=b"\x00" * (1024 * 1024))
+    assert await close_code(quinn_meeting) == TOO_BIG
+    await quinn_meeting.disconnect()
+    # Quinn's socket is gone, so Quinn leaves Pat's list; Pat's own sockets stay open.
     left = await until(pat_stream, "Pat")
     while "Quinn" in left:
         left = await until(pat_stream, "Pat")
     rudy = await guest_browser(bobs_room, "Rudy")
-    rudy_stream = await listen(path, rudy)
+    rudy_meeting = await listen(f"{link}/meeting/", rudy)
     assert "Rudy" in await until(pat_stream, "Rudy")
-    await rudy_stream.disconnect()
+    await rudy_meeting.disconnect()
+    await pat_meeting.disconnect()
     await pat_stream.disconnect()
 
 

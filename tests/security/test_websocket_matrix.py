@@ -84,6 +84,15 @@ MATRIX: dict[str, Route] = {
             "host": only("participant", "host", "owner"),
         },
     ),
+    # The meeting: the same people as the room page, and its welcome first.
+    "ws/r/<slug:slug>/<str:secret>/meeting/": Route(
+        link_stream("meeting"),
+        '"type": "welcome"',
+        {
+            "participant": only("participant", "host", "owner"),
+            "host": only("participant", "host", "owner"),
+        },
+    ),
 }
 CASES = [(route, link) for route, row in MATRIX.items() for link in row.outcomes]
 SEES_THE_WAITING_LIST = {("ws/owner/", "owner")} | {
