@@ -196,8 +196,11 @@
     // Screens first, then yours, then everyone in the order they came.
     const ordered = [...wanted.filter((t) => t.figure.classList.contains("is-screen")),
       ...wanted.filter((t) => !t.figure.classList.contains("is-screen"))];
+    // Order by CSS, not by moving elements: a <video> taken out of the page pauses.
     ordered.forEach((tile, index) => {
-      if (grid.children[index] !== tile.figure) grid.insertBefore(tile.figure, grid.children[index] || null);
+      tile.figure.style.order = String(index);
+      if (!tile.figure.isConnected) grid.append(tile.figure);
+      if (tile.video.srcObject && tile.video.paused) tile.video.play().catch(() => {});
     });
     grid.dataset.count = String(ordered.filter((t) => !t.figure.classList.contains("is-screen")).length);
     grid.classList.toggle("has-screen", ordered.some((t) => t.figure.classList.contains("is-screen")));

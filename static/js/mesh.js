@@ -6,6 +6,9 @@
 
 window.SessionMesh = (() => {
   const DISCONNECTED_GRACE = 2500; // ms "disconnected" may last before an ICE restart.
+  // ms a negotiated connection may take to connect before an ICE restart: candidates lost to
+  // an offer collision (those of a rolled-back offer) leave it waiting with none to check.
+  const CONNECT_GRACE = [3000, 5000, 8000];
 
   class Peer {
     constructor(mesh, id) {
@@ -31,6 +34,20 @@ window.SessionMesh = (() => {
       });
       this.pc.addEventListener("track", (event) => this.gotTrack(event));
       this.pc.addEventListener("connectionstatechange", () => this.watch());
+      this.pc.addEventListener("signalingstatechange", () => this.expectConnected());
+      this.restarts = 0;
+    }
+
+    expectConnected() {
+      clearTimeout(this.connectTimer);
+      if (this.pc.signalingState !== "stable" || this.pc.connectionState === "connected") return;
+      const grace = CONNECT_GRACE[Math.min(this.restarts, CONNECT_GRACE.length - 1)];
+      this.connectTimer = setTimeout(() => {
+        if (["new", "connecting"].includes(this.pc.connectionState) && this.pc.signalingState === "stable") {
+          this.restarts += 1;
+          this.restart();
+        }
+      }, grace);
     }
 
     send(payload) {
@@ -94,6 +111,10 @@ window.SessionMesh = (() => {
     watch() {
       const state = this.pc.connectionState;
       clearTimeout(this.restartTimer);
+      if (state === "connected") {
+        clearTimeout(this.connectTimer);
+        this.restarts = 0;
+      }
       if (state === "failed") this.restart();
       if (state === "disconnected") this.restartTimer = setTimeout(() => this.restart(), DISCONNECTED_GRACE);
       this.mesh.updateState();
@@ -116,6 +137,7 @@ window.SessionMesh = (() => {
 
     close() {
       clearTimeout(this.restartTimer);
+      clearTimeout(this.connectTimer);
       this.pc.close();
     }
   }
@@ -134,6 +156,7 @@ window.SessionMesh = (() => {
       this.localStream = null;
       this.screenStream = null;
       this.started = false;
+      this.pending = []; // Signals from peers not (yet) in the roster.
       this.onMessage = (event) => this.message(event.detail);
       this.onReconnecting = () => this.emit("state", "reconnecting");
       signalling.addEventListener("message", this.onMessage);
@@ -187,7 +210,9 @@ window.SessionMesh = (() => {
         this.sync();
       } else if (message.type === "signal") {
         const peer = this.peers.get(message.from) || this.connectTo(message.from);
-        peer?.receive(message);
+        // Before this page's roster names them: keep it for when it does.
+        if (peer) peer.receive(message);
+        else if (this.pending.length < 500) this.pending.push(message);
       }
     }
 
@@ -210,6 +235,11 @@ window.SessionMesh = (() => {
       for (const id of wanted) {
         if (!this.peers.has(id)) this.connectTo(id);
         else for (const stream of this.peers.get(id).streams.values()) this.emitStream(this.peers.get(id), stream);
+      }
+      const pending = this.pending;
+      this.pending = [];
+      for (const message of pending) {
+        if (this.peers.has(message.from)) this.peers.get(message.from).receive(message);
       }
       this.updateState();
     }

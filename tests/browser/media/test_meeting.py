@@ -1,0 +1,165 @@
+"""The meeting in real browsers with fake cameras and microphones, in the test's network
+namespace: three people see and hear each other, mute, share a screen, leave; a late joiner
+gets everyone and a reload reconnects."""
+
+from playwright.sync_api import BrowserContext, Locator, Page, expect
+
+from rooms.models import Room
+from tests.browser.conftest import SCREENSHOTS
+from tests.media import (
+    has_live_audio,
+    wait_for,
+    wait_for_frames_growing,
+    wait_for_silence,
+    wait_for_sound,
+)
+
+# Every track getUserMedia and getDisplayMedia hand the page, and every track the page stops,
+# by id in sessionStorage: it outlives Leave's navigation to the lobby.
+RECORD_TRACKS = """
+(() => {
+  const note = (key, id) => sessionStorage.setItem(key,
+    JSON.stringify([...JSON.parse(sessionStorage.getItem(key) || "[]"), id]));
+  const media = navigator.mediaDevices;
+  for (const name of ["getUserMedia", "getDisplayMedia"]) {
+    const original = media[name] && media[name].bind(media);
+    if (!original) continue;
+    media[name] = async (...args) => {
+      const stream = await original(...args);
+      stream.getTracks().forEach(t => note("handed", t.id));
+      return stream;
+    };
+  }
+  const stop = MediaStreamTrack.prototype.stop;
+  MediaStreamTrack.prototype.stop = function () {
+    note("stopped", this.id);
+    return stop.call(this);
+  };
+})();
+"""
+
+# What each RTCPeerConnection of a page is doing, printed when a test fails.
+CONNECTIONS = """() => (window.__peerConnections || []).map(pc => [pc.connectionState,
+    pc.signalingState, pc.getTransceivers().map(t => `${t.mid}:${t.currentDirection}`).join()])"""
+
+# The tracks the page was handed and has not stopped (after at least one was handed).
+NOT_STOPPED = """() => {
+  const handed = JSON.parse(sessionStorage.getItem("handed") || "[]");
+  const stopped = new Set(JSON.parse(sessionStorage.getItem("stopped") || "[]"));
+  return handed.length ? handed.filter(id => !stopped.has(id)) : ["nothing was handed"];
+}"""
+
+
+def join(context: BrowserContext, room: Room, name: str, host: bool = False) -> Page:
+    page = context.new_page()
+    page.goto(room.host_path if host else room.participant_path)
+    page.get_by_label("Display name").fill(name)
+    page.get_by_role("button", name="Join room").click()
+    expect(page.get_by_role("heading", name=room.name, exact=True)).to_be_visible()
+    return page
+
+
+def tile(page: Page, name: str) -> Locator:
+    return page.get_by_role("figure", name=name, exact=True)
+
+
+def sees_and_hears(page: Page, name: str) -> None:
+    video = tile(page, name).locator("video")
+    try:
+        wait_for_frames_growing(video, timeout=15)
+    except AssertionError:
+        print(name, page.evaluate(CONNECTIONS))
+        raise
+    wait_for(page, lambda: has_live_audio(video), lambda: f"no live audio from {name}", 10)
+
+
+def screenshot(page: Page, name: str) -> None:
+    """As tests/browser's, with time to spare: three browsers decoding video share two cores."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True, timeout=60_000)
+
+
+def meeting_of_three(new_context, room: Room) -> dict[str, Page]:
+    people = {}
+    for name in ["Hana", "Ivan", "Jo"]:
+        context = new_context()
+        context.add_init_script(RECORD_TRACKS)
+        people[name] = join(context, room, name, host=name == "Hana")
+    return people
+
+
+def test_three_people_see_and_hear_each_other(new_context, bobs_room):
+    people = meeting_of_three(new_context, bobs_room)
+    for name, page in people.items():
+        expect(tile(page, f"{name} (you)")).to_be_visible()
+        for other in people:
+            if other != name:
+                sees_and_hears(page, other)
+    wait_for_sound(tile(people["Hana"], "Ivan").locator("video"))
+    screenshot(people["Hana"], "meeting-three-1280")
+    people["Jo"].set_viewport_size({"width": 390, "height": 844})
+    screenshot(people["Jo"], "meeting-three-390")
+
+
+def test_muting_shows_muted_and_silences_for_everyone(new_context, bobs_room):
+    people = meeting_of_three(new_context, bobs_room)
+    hana, ivan, jo = people.values()
+    sees_and_hears(hana, "Ivan")
+    sees_and_hears(jo, "Ivan")
+    microphone = ivan.get_by_role("button", name="Microphone")
+    expect(microphone).to_have_attribute("aria-pressed", "true")
+    microphone.click()
+    expect(microphone).to_have_attribute("aria-pressed", "false")
+    for page in (hana, jo):
+        expect(tile(page, "Ivan").get_by_text("Muted")).to_be_visible()
+        wait_for_silence(tile(page, "Ivan").locator("video"))
+    expect(tile(ivan, "Ivan (you)").get_by_text("Muted")).to_be_visible()
+    microphone.click()
+    expect(tile(hana, "Ivan").get_by_text("Muted")).to_be_hidden()
+    wait_for_sound(tile(hana, "Ivan").locator("video"))
+
+
+def test_a_shared_screen_is_its_own_tile_for_everyone(new_context, bobs_room):
+    people = meeting_of_three(new_context, bobs_room)
+    hana, ivan, jo = people.values()
+    jo.get_by_role("button", name="Share screen").click()
+    expect(jo.get_by_role("button", name="Stop sharing")).to_be_visible()
+    for page in (hana, ivan):
+        screen = page.get_by_role("figure", name="Screen shared by Jo")
+        wait_for_frames_growing(screen.locator("video"), timeout=15)
+        sees_and_hears(page, "Jo")  # and the camera keeps its own tile
+    screenshot(hana, "meeting-screen-1280")
+    ivan.set_viewport_size({"width": 390, "height": 844})
+    screenshot(ivan, "meeting-screen-390")
+    jo.get_by_role("button", name="Stop sharing").click()
+    for page in (hana, ivan):
+        expect(page.get_by_role("figure", name="Screen shared by Jo")).to_have_count(0)
+
+
+def test_leave_stops_every_local_track_and_the_tile_goes(new_context, bobs_room):
+    people = meeting_of_three(new_context, bobs_room)
+    hana, ivan, jo = people.values()
+    sees_and_hears(hana, "Jo")
+    jo.get_by_role("button", name="Share screen").click()
+    expect(hana.get_by_role("figure", name="Screen shared by Jo")).to_be_visible()
+    jo.get_by_role("button", name="Leave").click()
+    expect(jo.get_by_text("You left Bob's office hours.")).to_be_visible()
+    assert jo.evaluate(NOT_STOPPED) == []
+    for page in (hana, ivan):
+        expect(tile(page, "Jo")).to_have_count(0)
+        expect(page.get_by_role("figure", name="Screen shared by Jo")).to_have_count(0)
+    sees_and_hears(hana, "Ivan")
+
+
+def test_a_late_joiner_gets_everyone_and_a_reload_reconnects(new_context, bobs_room):
+    hana = join(new_context(), bobs_room, "Hana", host=True)
+    ivan = join(new_context(), bobs_room, "Ivan")
+    sees_and_hears(hana, "Ivan")
+    jo = join(new_context(), bobs_room, "Jo")
+    sees_and_hears(jo, "Hana")
+    sees_and_hears(jo, "Ivan")
+    ivan.reload()
+    expect(tile(ivan, "Ivan (you)")).to_be_visible()
+    for page, other in [(ivan, "Hana"), (ivan, "Jo"), (hana, "Ivan"), (jo, "Ivan")]:
+        sees_and_hears(page, other)
+    expect(tile(hana, "Ivan")).to_have_count(1)
