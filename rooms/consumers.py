@@ -154,7 +154,7 @@ class PresenceConsumer(PushConsumer):
         access = self.access.reloaded()  # Privacy shows in the hosts' buttons; new links end it.
         if access is None or access.link is None:
             return None
-        people = Presence.objects.filter(room=access.room).here().select_related("room")
+        people = Presence.objects.filter(room=access.room).here()
         me = self.scope["session"].session_key
         context = {**self.stream, "room": access.room, "member": self.access.member}
         return render_to_string(
