@@ -298,13 +298,24 @@
     box.querySelector(".button-danger, button")?.focus();
   }
 
-  async function submitDialog(form) {
-    const box = form.closest("dialog");
+  function isConfirmation(link) {
+    if (!config.is_host || link.origin !== location.origin) return false;
+    const remove = config.remove.split("PEER");
+    const path = link.pathname;
+    return path === config.end || (path.startsWith(remove[0]) && path.endsWith(remove[1]));
+  }
+
+  async function submitForm(form) {
     const response = await fetch(form.action, {
       method: "POST", body: new FormData(form), headers: { "X-CSRFToken": csrf }, credentials: "same-origin",
     });
-    box.close();
-    if (!response.ok && response.status !== 404) toast((await response.text()) || "That did not work.", "error");
+    if (response.status === 404) toast("That person has already left.");
+    else if (!response.ok) toast((await response.text()) || "That did not work. Please try again.", "error");
+  }
+
+  async function submitDialog(form) {
+    form.closest("dialog").close();
+    await submitForm(form);
   }
 
   // Your camera, microphone and screen
@@ -631,10 +642,13 @@
       else if (control?.dataset.control === "video") setDevice("video", !local.video);
       else if (control?.dataset.control === "screen") toggleScreen();
       else if (control?.dataset.control === "settings") openSettings();
-      const end = target.closest("[data-end-meeting]");
-      if (end) {
+      // The host panel's "End meeting for all" and the people list's "Remove from room" are
+      // links to confirmation pages; here they open as dialogs.
+      const confirm = target.closest("a[href]");
+      if (confirm && isConfirmation(confirm)) {
         event.preventDefault();
-        openDialog(end.href);
+        confirm.closest("details")?.removeAttribute("open");
+        openDialog(confirm.href);
       }
       const close = target.closest("[data-dialog-close]");
       if (close?.closest("dialog")) {
@@ -649,7 +663,12 @@
     });
     document.addEventListener("submit", (event) => {
       const form = event.target;
-      if (form.closest("#meeting-dialog")) {
+      if (form.closest(".person-menu")) {
+        // The people list's Mute and Send to waiting room: posted in place, the meeting stays.
+        event.preventDefault();
+        form.closest("details")?.removeAttribute("open");
+        submitForm(form);
+      } else if (form.closest("#meeting-dialog")) {
         event.preventDefault();
         submitDialog(form);
       } else if (form.matches("[data-leave]")) {

@@ -2,6 +2,7 @@
 namespace: three people see and hear each other, mute, share a screen, leave; a late joiner
 gets everyone and a reload reconnects."""
 
+import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from rooms.models import Room
@@ -163,3 +164,57 @@ def test_a_late_joiner_gets_everyone_and_a_reload_reconnects(new_context, bobs_r
     for page, other in [(ivan, "Hana"), (ivan, "Jo"), (hana, "Ivan"), (jo, "Ivan")]:
         sees_and_hears(page, other)
     expect(tile(hana, "Ivan")).to_have_count(1)
+
+
+def test_a_host_mutes_and_removes_someone_whose_media_stops_for_everyone(new_context, bobs_room):
+    people = meeting_of_three(new_context, bobs_room)
+    hana, ivan, jo = people.values()
+    sees_and_hears(hana, "Ivan")
+    sees_and_hears(jo, "Ivan")
+    tile(hana, "Ivan").get_by_role("button", name="Options for Ivan").click()
+    menu = hana.get_by_role("menu", name="Options for Ivan")
+    expect(menu.get_by_role("menuitem")).to_have_text(["Mute", "Remove from room"])
+    screenshot(hana, "meeting-host-menu-1280")
+    hana.set_viewport_size({"width": 390, "height": 844})
+    screenshot(hana, "meeting-host-menu-390")
+    hana.set_viewport_size({"width": 1280, "height": 720})
+
+    menu.get_by_role("menuitem", name="Mute").click()
+    expect(ivan.get_by_role("button", name="Microphone")).to_have_attribute("aria-pressed", "false")
+    expect(ivan.get_by_text("Hana turned your microphone off.")).to_be_visible()
+    expect(tile(hana, "Ivan").get_by_text("Muted")).to_be_visible()
+    expect(tile(jo, "Ivan").get_by_text("Muted")).to_be_visible()
+
+    tile(hana, "Ivan").get_by_role("button", name="Options for Ivan").click()
+    menu.get_by_role("menuitem", name="Remove from room").click()
+    dialog = hana.get_by_role("dialog", name="Remove Ivan from the room?")
+    expect(dialog).to_be_visible()
+    screenshot(hana, "meeting-remove-dialog")
+    dialog.get_by_role("button", name="Remove from room").click()
+
+    expect(ivan.get_by_role("heading", name="A host removed you from the room")).to_be_visible()
+    expect(ivan.get_by_role("link", name="Back to the lobby")).to_be_visible()
+    assert ivan.evaluate(NOT_STOPPED) == []
+    for page in (hana, jo):
+        expect(tile(page, "Ivan")).to_have_count(0)
+    sees_and_hears(hana, "Jo")
+    ivan.get_by_role("link", name="Back to the lobby").click()
+    expect(ivan.get_by_role("button", name="Join room")).to_be_visible()
+
+
+@pytest.mark.parametrize("server_env", [{"MEETING_MESH_LIMIT": "2"}])
+def test_past_the_mesh_limit_people_are_told_and_get_media_when_someone_leaves(
+    new_context, bobs_room
+):
+    hana = join(new_context(), bobs_room, "Hana", host=True)
+    ivan = join(new_context(), bobs_room, "Ivan")
+    sees_and_hears(hana, "Ivan")
+    jo = join(new_context(), bobs_room, "Jo")
+    expect(jo.get_by_text("available for up to 2 people")).to_be_visible()
+    expect(jo.locator("#presence-list")).to_contain_text("Hana")
+    expect(tile(jo, "Jo (you)")).to_have_count(0)
+    expect(tile(hana, "Jo")).to_have_count(0)
+    ivan.get_by_role("button", name="Leave").click()
+    expect(jo.get_by_text("available for up to 2 people")).to_have_count(0)
+    sees_and_hears(hana, "Jo")
+    sees_and_hears(jo, "Hana")
