@@ -52,6 +52,8 @@ NOT_STOPPED = """() => {
 
 
 def join(context: BrowserContext, room: Room, name: str, host: bool = False) -> Page:
+    # Three browsers decoding video on a shared machine: give each step more than the usual 10s.
+    context.set_default_timeout(30_000)
     page = context.new_page()
     page.errors = []  # Script errors, to show when a test fails.
     page.on("pageerror", lambda error: page.errors.append(str(error)))
