@@ -230,3 +230,25 @@ def test_past_the_mesh_limit_people_are_told_and_get_media_when_someone_leaves(
     expect(jo.get_by_text("available for up to 2 people")).to_have_count(0)
     sees_and_hears(hana, "Jo")
     sees_and_hears(jo, "Hana")
+
+
+def test_camera_off_shows_initials_and_a_host_ends_the_meeting_for_all(new_context, bobs_room):
+    contexts = [new_context(), new_context()]
+    for context in contexts:
+        context.add_init_script(RECORD_TRACKS)
+    hana = join(contexts[0], bobs_room, "Hana", host=True)
+    ivan = join(contexts[1], bobs_room, "Ivan Petrov")
+    sees_and_hears(hana, "Ivan Petrov")
+    camera = ivan.get_by_role("button", name="Camera")
+    camera.click()
+    expect(camera).to_have_attribute("aria-pressed", "false")
+    expect(tile(hana, "Ivan Petrov").get_by_text("IP")).to_be_visible()
+    expect(tile(ivan, "Ivan Petrov (you)").get_by_text("IP")).to_be_visible()
+
+    hana.get_by_role("link", name="End meeting for all").click()
+    dialog = hana.get_by_role("dialog", name="End the meeting for everyone?")
+    dialog.get_by_role("button", name="End meeting for all").click()
+    for page in (hana, ivan):
+        expect(page.get_by_role("heading", name="The meeting has ended")).to_be_visible()
+        expect(page.get_by_role("link", name="Back to the lobby")).to_be_visible()
+        assert page.evaluate(NOT_STOPPED) == []
