@@ -382,8 +382,13 @@ class Room(models.Model):
             push.room_changed(self.code)
         return True
 
+    def close_meetings_of(self, session_key: str | None, reason: str) -> None:
+        """Close this browser's meeting sockets in the room (every tab of it), saying why."""
+        peers = self.presences.filter(session_key=session_key or "-").values_list("peer_id")
+        push.close_meetings([(self.code, peer) for (peer,) in peers], reason)
+
     def end_meeting(self, *, by: Actor) -> None:
-        """ "End meeting for all": everyone's visit ends (their sessions and allowed requests),
+        """End the meeting for all: everyone's visit ends (their sessions and allowed requests),
         every meeting socket closes, and the guests of a locked room ask again to come back."""
         from . import janus
         from .access import RoomAccess
@@ -692,10 +697,11 @@ class Presence(models.Model):
         room = self.room
         with transaction.atomic():
             tabs = room.presences.filter(pk=self.pk)
-            if self.session_key:
+            access = self.session_key and RoomAccess.of_session(room, self.session_key)
+            if self.session_key:  # Every tab of their browser.
                 tabs = room.presences.filter(session_key=self.session_key)
             peers = [(room.code, peer) for peer in tabs.values_list("peer_id", flat=True)]
-            if access := RoomAccess.of_session(room, self.session_key):
+            if access:
                 access.removed()
                 if reason == "waiting":
                     access.wait(self.display_name)

@@ -1,6 +1,7 @@
 """Room views, each action with its own URL, in the order of who uses them: the owner (dashboard,
 tile actions, customize, activity), anyone with a link (lobby, join, room page, leave), and
-hosts (allow, deny, allow all, privacy from inside). Each view's first line reaches its room
+hosts (allow, deny, allow all, privacy from inside; mute, remove, send to the waiting room and
+end the meeting). Each view's first line reaches its room
 through one helper of `rooms.access`."""
 
 from collections.abc import Iterator
@@ -360,6 +361,7 @@ def meeting_config(access: RoomAccess) -> dict:
 def leave(request: HttpRequest, slug: str, secret: str) -> HttpResponse:
     access = link_access_or_404(request, slug, secret)
     access.leave()
+    access.room.close_meetings_of(request.session.session_key, "left")  # Its other tabs too.
     messages.info(request, f"You left {access.room.name}.")
     return redirect("rooms:lobby", slug, secret)
 
@@ -418,17 +420,24 @@ def present_or_404(access: RoomAccess, peer: str) -> Presence:
     return get_object_or_404(access.room.presences.select_related("room"), peer_id=peer)
 
 
+def from_script(request: HtmxHttpRequest) -> bool:
+    """htmx, or fetch: every current browser sends Sec-Fetch-Mode "navigate" with a form post
+    only."""
+    return bool(request.htmx) or request.headers.get("sec-fetch-mode", "navigate") != "navigate"
+
+
 def meeting_action_done(request: HtmxHttpRequest, room: Room, message: str) -> HttpResponse:
     """htmx and fetch get 204 (the meeting socket shows the change); a plain form post goes
     back to the room page with the message."""
-    if request.htmx or request.headers.get("sec-fetch-mode", "navigate") != "navigate":
+    if from_script(request):
         return HttpResponse(status=204)
     messages.success(request, message)
     return redirect(room.host_room_path)
 
 
 def meeting_action_refused(request: HtmxHttpRequest, room: Room, refusal: str) -> HttpResponse:
-    if request.htmx or request.headers.get("sec-fetch-mode", "navigate") != "navigate":
+    """409 with the reason for htmx and fetch; the room page with the reason otherwise."""
+    if from_script(request):
         return HttpResponse(refusal, status=409, content_type="text/plain; charset=utf-8")
     messages.error(request, refusal)
     return redirect(room.host_room_path)

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from channels.layers import channel_layers
 from django.conf import settings as django_settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.core.cache import cache
@@ -76,3 +77,12 @@ def media(settings, tmp_path) -> Path:
     takes MEDIA_ROOT from the settings."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layer():
+    """Each test gets its own channel layer: channels-redis keeps per-channel locks that a
+    message cleaner releases a moment after a receive, and a test whose event loop ends within
+    that moment would hand the next test (on a new loop) a lock bound to the old one."""
+    yield
+    channel_layers.backends.clear()

@@ -42,6 +42,8 @@ def start(code: str = PRINT_LAYER, **env: str) -> subprocess.CompletedProcess:
         ({"REDIS_URL": "localhost:6379"}, "REDIS_URL must be a URL"),
         ({"WAITING_ROOM_CAP": "lots"}, "WAITING_ROOM_CAP must be a whole number"),
         ({"ASK_LIMIT_PER_MINUTE": "0"}, "ASK_LIMIT_PER_MINUTE must be at least 1"),
+        ({"MEETING_MESH_LIMIT": "six"}, "MEETING_MESH_LIMIT must be a whole number"),
+        ({"MEETING_MESH_LIMIT": "0"}, "MEETING_MESH_LIMIT must be at least 1"),
         ({"EMAIL_HOST": "mail", "EMAIL_PORT": "smtp"}, "EMAIL_PORT must be a whole number"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of DEBUG, INFO"),
         ({"TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE must be an IANA time zone"),

@@ -3,10 +3,12 @@ asking on one is seen at once by the owner whose WebSocket is connected to the o
 
 import os
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
+from typing import NamedTuple
 
 import pytest
 from django.conf import settings
+from websockets.sync.client import ClientConnection
 
 from rooms.models import JoinRequest
 from tests.live import LiveServer, ask, open_stream, signed_in_owner, until
@@ -47,14 +49,28 @@ def test_who_is_here_now_spans_both_processes(two_servers, bobs_room):
             stack.enter_context(join_and_open_room(server, bobs_room, name))
             for server, name in zip(two_servers, ("Pat", "Quinn"), strict=True)
         )
-        assert "Pat" in until(pat, "Quinn")
-        quinn.close()
+        assert "Pat" in until(pat.listed, "Quinn")
+        quinn.meeting.close()
         # Quinn's process removed Quinn's row; Pat's process pushes the shorter list.
         deadline = time.monotonic() + 10
-        while "Quinn" in (message := pat.recv(timeout=max(0.1, deadline - time.monotonic()))):
-            pass
+        left = max(0.1, deadline - time.monotonic())
+        while "Quinn" in (message := pat.listed.recv(timeout=left)):
+            left = max(0.1, deadline - time.monotonic())
         assert "Pat" in message
 
 
+class InTheRoom(NamedTuple):
+    meeting: ClientConnection
+    listed: ClientConnection
+
+
+@contextmanager
 def join_and_open_room(server: LiveServer, room, name: str):
-    return open_stream(server, ask(server, room, name), f"/ws{room.participant_path}room/")
+    """In the room on this server: the meeting socket (the person's presence) and the page's
+    list of who is here, which is what the test reads."""
+    person = ask(server, room, name)
+    with (
+        open_stream(server, person, f"/ws{room.participant_path}meeting/") as meeting,
+        open_stream(server, person, f"/ws{room.participant_path}room/") as listed,
+    ):
+        yield InTheRoom(meeting, listed)
