@@ -1,5 +1,8 @@
 """`make bench`: start real daphne processes on 127.0.0.1 and print figures with their baselines.
 
+The meeting suite's daphne listens on a network namespace's host end instead, with its browsers
+inside (bench/meeting.py); it needs root and Chromium, and says "skipped: ..." without them.
+
 Embedded default (SQLite, in-memory layer) unless DATABASE_URL and REDIS_URL are set, in which
 case a separate `<name>_bench` PostgreSQL database is used and Redis carries the channel layer.
 """
@@ -15,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 from bench.server import raise_open_files_limit
 
 ROOT = Path(__file__).resolve().parent.parent
-SUITES = ("dashboard", "waiting", "burst", "capacity", "two-processes")
+SUITES = ("dashboard", "waiting", "burst", "capacity", "two-processes", "meeting")
 
 
 def bench_database_url() -> str:
@@ -67,6 +70,28 @@ def main() -> None:
         "--only", default=",".join(SUITES), help=f"comma-separated, of: {', '.join(SUITES)}"
     )
     parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
+    meeting_options = parser.add_argument_group("meeting")
+    meeting_options.add_argument(
+        "--meeting-runs", type=int, default=20, help="timed joins per size (and baseline runs)"
+    )
+    meeting_options.add_argument(
+        "--meeting-minute",
+        type=float,
+        default=30,
+        help="seconds of daphne CPU measured idle and with 4 people (scaled to a minute)",
+    )
+    meeting_options.add_argument(
+        "--meeting-window", type=float, default=10, help="seconds of uplink and CPU per mesh size"
+    )
+    meeting_options.add_argument(
+        "--meeting-settle",
+        type=float,
+        default=10,
+        help="seconds after everyone sees everyone, before measuring (bitrates ramp up)",
+    )
+    meeting_options.add_argument(
+        "--meeting-sizes", default="2,3,4,5,6", help="mesh sizes for uplink and browser CPU"
+    )
     args = parser.parse_args()
     suites = [name for name in args.only.split(",") if name]
     raise_open_files_limit()
@@ -83,7 +108,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
 
-    from bench import burst, capacity, dashboard, two_processes, waiting
+    from bench import burst, capacity, dashboard, meeting, two_processes, waiting
     from bench.server import Server
 
     backend = "PostgreSQL + Redis" if os.environ.get("REDIS_URL") else "SQLite + in-memory layer"
@@ -101,6 +126,16 @@ def main() -> None:
     for name in suites:
         if name == "two-processes":
             lines += asyncio.run(two_processes.run(args.samples))
+            continue
+        if name == "meeting":
+            sizes = [int(size) for size in args.meeting_sizes.split(",")]
+            lines += meeting.run(
+                args.meeting_runs,
+                args.meeting_minute,
+                args.meeting_window,
+                args.meeting_settle,
+                sizes,
+            )
             continue
         server = Server()  # a fresh process each: one suite's sockets do not weigh on the next
         try:
