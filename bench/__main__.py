@@ -50,7 +50,8 @@ def machine() -> str:
 
 
 def write_results(backend: str, report: str) -> None:
-    """Replaces this backend's section of bench/RESULTS.md, keeping the notes and the other one."""
+    """Replaces this backend's section of bench/RESULTS.md (or the "Meetings" one), keeping the
+    notes and the other sections."""
     path = ROOT / "bench" / "RESULTS.md"
     text = path.read_text() if path.exists() else "# Benchmark results\n"
     start, end = f"<!-- bench: {backend} -->", f"<!-- end: {backend} -->"
@@ -112,11 +113,12 @@ def main() -> None:
     from bench.server import Server
 
     backend = "PostgreSQL + Redis" if os.environ.get("REDIS_URL") else "SQLite + in-memory layer"
-    lines = [
+    header = [
         f"Machine: {machine()}; Python {platform.python_version()}; "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {backend}.",
         "",
     ]
+    lines, meeting_lines = [], []
     runs = {
         "dashboard": lambda server: dashboard.run(server, args.seconds),
         "waiting": lambda server: waiting.run(server, args.samples),
@@ -129,7 +131,7 @@ def main() -> None:
             continue
         if name == "meeting":
             sizes = [int(size) for size in args.meeting_sizes.split(",")]
-            lines += meeting.run(
+            meeting_lines = meeting.run(
                 args.meeting_runs,
                 args.meeting_minute,
                 args.meeting_window,
@@ -142,10 +144,12 @@ def main() -> None:
             lines += asyncio.run(runs[name](server))
         finally:
             server.stop()
-    report = "\n".join(lines)
-    print(report)
-    if args.write:
-        write_results(backend, report)
+    print("\n".join(header + lines + meeting_lines))
+    # The meetings have a section of their own: `--only meeting --write` keeps the backend's.
+    if args.write and lines:
+        write_results(backend, "\n".join(header + lines))
+    if args.write and meeting_lines:
+        write_results("Meetings", "\n".join(header + meeting_lines))
 
 
 if __name__ == "__main__":

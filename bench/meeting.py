@@ -656,6 +656,15 @@ def mesh_summary(figures: list[MeshFigures]) -> str:
     if len(figures) < 2:
         return ""
     first, last = figures[0], figures[-1]
+    short = [f for f in figures if f.connected < f.people * (f.people - 1)]
+    caveat = (
+        " Not every connection came up at "
+        + ", ".join(f"{f.people} ({f.connected} of {f.people * (f.people - 1)})" for f in short)
+        + " people, so those rows send less than a full mesh would (details in "
+        + f"{TROUBLE.relative_to(TROUBLE.parent.parent)})."
+        if short
+        else ""
+    )
     up_first = statistics.mean(first.uplink) * 8 / 1000
     up_last = statistics.mean(last.uplink) * 8 / 1000
     cpu_first, cpu_last = statistics.mean(first.browser_cpu), statistics.mean(last.browser_cpu)
@@ -669,7 +678,7 @@ def mesh_summary(figures: list[MeshFigures]) -> str:
         f"{cpu_last:.0%} of a core (one encoder per connection). With {last.people} people the "
         f"browsers together used {total_cpu:.0%} of a core on a {cores}-core machine; sent "
         f"video was limited by: {last.limited}. A media server (one upload per person, "
-        "whatever the room's size) is what keeps both flat."
+        "whatever the room's size) is what keeps both flat." + caveat
     )
 
 
