@@ -249,6 +249,7 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
 
     presence: Presence | None = None
     closing = False
+    state: tuple[bool, bool, str | None] = (False, False, None)  # Audio, video, screen: stored.
 
     async def connect(self) -> None:
         welcome = await database_sync_to_async(self.arrive)()
@@ -302,7 +303,8 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
             return
         if not self.bucket.take():
             return await self.end(code=TOO_FAST)
-        if text_data is not None and len(text_data.encode()) > MAX_FRAME:
+        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+        if size > MAX_FRAME:
             return await self.end(code=TOO_BIG)
         message = parse(text_data) if text_data is not None else None
         if message is None:
@@ -311,13 +313,15 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
             to = push.peer_group(self.access.room.code, message.pop("to"))
             message["type"], message["from"] = push.MEETING_SIGNAL, self.presence.peer_id
             await self.channel_layer.group_send(to, message)
-        else:
-            await database_sync_to_async(self.store_state)(message)
+        elif (state := (message["audio"], message["video"], message["screen"])) != self.state:
+            self.state = state  # Unchanged, it costs nobody a query.
+            await database_sync_to_async(self.store_state)()
             await self.tell_the_room()
 
-    def store_state(self, message: dict) -> None:
+    def store_state(self) -> None:
+        audio, video, screen = self.state
         Presence.objects.filter(channel_name=self.channel_name).update(
-            audio=message["audio"], video=message["video"], screen=message["screen"] or ""
+            audio=audio, video=video, screen=screen or ""
         )
 
     async def end(self, reason: str = "", code: int | None = None) -> None:
@@ -331,6 +335,7 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({**event, "type": "signal"})
 
     async def meeting_muted(self, event: dict) -> None:
+        self.state = (False, *self.state[1:])  # As the host's mute stored it.
         await self.send_json({"type": "muted", "by": event["by"]})
 
     async def meeting_close(self, event: dict) -> None:

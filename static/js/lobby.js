@@ -96,7 +96,9 @@
       video.hidden = true;
       return;
     }
-    start();
+    // After the page's load event: a <video> that is still loading would hold it back.
+    if (document.readyState === "complete") start();
+    else window.addEventListener("load", () => start(), { once: true });
   });
   // The page is leaving (joining, or elsewhere): let the camera go now, not when it unloads.
   window.addEventListener("pagehide", stop);

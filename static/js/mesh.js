@@ -21,13 +21,17 @@ window.SessionMesh = (() => {
       this.queue = Promise.resolve();
       this.streams = new Map(); // remote stream id -> MediaStream
       this.pc = new RTCPeerConnection({ iceServers: mesh.iceServers });
-      this.camera = {};
-      for (const kind of ["audio", "video"]) {
-        const track = mesh.localStream?.getTracks().find((t) => t.kind === kind) || null;
-        const streams = mesh.localStream ? [mesh.localStream] : [];
-        this.camera[kind] = this.pc.addTransceiver(track || kind, { direction: "sendrecv", streams });
+      // The impolite peer offers first; the polite one sends on the transceivers of that offer.
+      // No collision on the first offer, so no candidates lost to a rollback.
+      this.camera = null;
+      if (!this.polite) {
+        this.camera = {};
+        for (const kind of ["audio", "video"]) {
+          const streams = mesh.localStream ? [mesh.localStream] : [];
+          this.camera[kind] = this.pc.addTransceiver(this.localTrack(kind) || kind, { direction: "sendrecv", streams });
+        }
+        if (mesh.screenStream) this.addScreen(mesh.screenStream);
       }
-      if (mesh.screenStream) this.addScreen(mesh.screenStream);
       this.pc.addEventListener("negotiationneeded", () => this.offer());
       this.pc.addEventListener("icecandidate", ({ candidate }) => {
         if (candidate) this.send({ candidate: candidate.toJSON() });
@@ -48,6 +52,31 @@ window.SessionMesh = (() => {
           this.restart();
         }
       }, grace);
+    }
+
+    localTrack(kind) {
+      return this.mesh.localStream?.getTracks().find((t) => t.kind === kind) || null;
+    }
+
+    // The polite peer, at the first offer: send the camera on the offer's own transceivers.
+    adoptTransceivers() {
+      if (this.camera) return;
+      this.camera = {};
+      for (const transceiver of this.pc.getTransceivers()) {
+        const kind = transceiver.receiver.track.kind;
+        if (this.camera[kind]) continue;
+        this.camera[kind] = transceiver;
+        transceiver.direction = "sendrecv";
+        if (this.mesh.localStream && transceiver.sender.setStreams) transceiver.sender.setStreams(this.mesh.localStream);
+        transceiver.sender.replaceTrack(this.localTrack(kind)).catch(() => {});
+      }
+      for (const kind of ["audio", "video"]) {
+        if (!this.camera[kind]) {
+          const streams = this.mesh.localStream ? [this.mesh.localStream] : [];
+          this.camera[kind] = this.pc.addTransceiver(this.localTrack(kind) || kind, { direction: "sendrecv", streams });
+        }
+      }
+      if (this.mesh.screenStream) this.addScreen(this.mesh.screenStream);
     }
 
     send(payload) {
@@ -83,6 +112,7 @@ window.SessionMesh = (() => {
         await pc.setRemoteDescription(description);
         this.settingRemoteAnswer = false;
         if (description.type === "offer") {
+          this.adoptTransceivers();
           await pc.setLocalDescription();
           this.send({ description: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
         }
@@ -96,8 +126,13 @@ window.SessionMesh = (() => {
     }
 
     gotTrack({ track, streams }) {
-      const stream = streams[0];
-      if (!stream) return;
+      // A sender without streams (no setStreams in this browser): the camera, in a stream here.
+      let stream = streams[0];
+      if (!stream) {
+        this.bare = this.bare || new MediaStream();
+        this.bare.addTrack(track);
+        stream = this.bare;
+      }
       if (!this.streams.has(stream.id)) {
         this.streams.set(stream.id, stream);
         stream.addEventListener("removetrack", () => {
@@ -178,12 +213,12 @@ window.SessionMesh = (() => {
         this.localStream.getTracks().filter((t) => t.kind === kind).forEach((t) => this.localStream.removeTrack(t));
         this.localStream.addTrack(track);
       }
-      for (const peer of this.peers.values()) peer.camera[kind].sender.replaceTrack(track).catch(() => {});
+      for (const peer of this.peers.values()) peer.camera?.[kind].sender.replaceTrack(track).catch(() => {});
     }
 
     shareScreen(stream) {
       this.screenStream = stream;
-      for (const peer of this.peers.values()) peer.addScreen(stream);
+      for (const peer of this.peers.values()) if (peer.camera) peer.addScreen(stream);
     }
 
     stopScreen() {

@@ -302,6 +302,10 @@ async def test_each_action_reaches_the_persons_meeting_socket(alice, alices_room
     assert await receive(quinn_socket, "muted") == {"type": "muted", "by": "Hana"}
     while (await roster_of(pat_socket, ["Pat", "Quinn"]))[1]["audio"]:
         pass
+    # Only they turn it on again: their page says so, and everyone sees it.
+    await quinn_socket.send_json_to({"type": "state", "audio": True, "video": True, "screen": None})
+    while not (await roster_of(pat_socket, ["Pat", "Quinn"]))[1]["audio"]:
+        pass
     assert await database_sync_to_async(post)(f"people/{quinn_id}/send-to-waiting/") == 204
     assert (await receive(quinn_socket, "closed"))["reason"] == "waiting"
     assert await close_code(quinn_socket) == ENDED

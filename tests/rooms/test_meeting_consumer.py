@@ -169,6 +169,20 @@ async def test_everyone_gets_the_roster_as_people_arrive_change_and_leave(bobs_r
     await pat.disconnect()
 
 
+async def test_the_same_state_again_tells_nobody(bobs_room):
+    pat, _ = await join(bobs_room, "Pat")
+    quinn, _ = await join(bobs_room, "Quinn")
+    await roster_of(pat, ["Pat", "Quinn"])
+    state = {"type": "state", "audio": True, "video": False, "screen": None}
+    await quinn.send_json_to(state)
+    assert (await roster_of(pat, ["Pat", "Quinn"]))[1]["audio"] is True
+    for _ in range(5):
+        await quinn.send_json_to(state)
+    assert await pat.receive_nothing(timeout=0.5)
+    await pat.disconnect()
+    await quinn.disconnect()
+
+
 async def test_the_presence_list_and_the_roster_name_the_same_people(bobs_room):
     pat_client = await browser(bobs_room, name="Pat")
     page_stream = await listen(

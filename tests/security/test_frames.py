@@ -11,7 +11,7 @@ import pytest
 from channels.db import database_sync_to_async
 from django.test import Client
 
-from rooms.consumers import PUSH_ONLY
+from rooms.consumers import PUSH_ONLY, TOO_BIG
 from rooms.models import Actor, JoinRequest, Room
 from tests import live
 from tests.helpers import close_code, listen, until
@@ -94,7 +94,7 @@ async def test_a_bad_frame_in_the_meeting_leaves_the_others_in_the_room(bobs_roo
     quinn_meeting = await listen(f"{link}/meeting/", quinn)
     await until(pat_stream, "Quinn")
     await quinn_meeting.send_to(bytes_data=b"\x00" * (1024 * 1024))
-    assert await close_code(quinn_meeting) == PUSH_ONLY
+    assert await close_code(quinn_meeting) == TOO_BIG
     await quinn_meeting.disconnect()
     # Quinn's socket is gone, so Quinn leaves Pat's list; Pat's own sockets stay open.
     left = await until(pat_stream, "Pat")

@@ -4,7 +4,7 @@ browser refuses the camera."""
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import axe_violations, screenshot
 from tests.media import wait_for, wait_for_frames_growing
 
 # The browser says no, as when a person clicks Block: getUserMedia rejects NotAllowedError.
@@ -19,7 +19,7 @@ def level(page: Page) -> int:
 
 
 def test_the_lobby_shows_a_live_self_view_and_a_moving_level_meter(new_context, alices_room):
-    page = new_context().new_page()
+    page = new_context(bypass_csp=True, reduced_motion="reduce").new_page()  # for axe
     page.goto(alices_room.participant_path)
     preview = page.get_by_role("region", name="Check yourself before joining")
     expect(preview).to_be_visible()
@@ -35,6 +35,7 @@ def test_the_lobby_shows_a_live_self_view_and_a_moving_level_meter(new_context, 
     cameras = page.get_by_label("Camera", exact=True).locator("option")
     expect(cameras).to_have_text(["fake_device_0"])
     screenshot(page, "lobby-preview-1280")
+    assert axe_violations(page) == []
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "lobby-preview-390")
 
