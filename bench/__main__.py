@@ -1,5 +1,8 @@
 """`make bench`: start real daphne processes on 127.0.0.1 and print figures with their baselines.
 
+The meeting suite's daphne listens on a network namespace's host end instead, with its browsers
+inside (bench/meeting.py); it needs root and Chromium, and says "skipped: ..." without them.
+
 Embedded default (SQLite, in-memory layer) unless DATABASE_URL and REDIS_URL are set, in which
 case a separate `<name>_bench` PostgreSQL database is used and Redis carries the channel layer.
 """
@@ -15,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 from bench.server import raise_open_files_limit
 
 ROOT = Path(__file__).resolve().parent.parent
-SUITES = ("dashboard", "waiting", "burst", "capacity", "two-processes")
+SUITES = ("dashboard", "waiting", "burst", "capacity", "two-processes", "meeting")
 
 
 def bench_database_url() -> str:
@@ -47,7 +50,8 @@ def machine() -> str:
 
 
 def write_results(backend: str, report: str) -> None:
-    """Replaces this backend's section of bench/RESULTS.md, keeping the notes and the other one."""
+    """Replaces this backend's section of bench/RESULTS.md (or the "Meetings" one), keeping the
+    notes and the other sections."""
     path = ROOT / "bench" / "RESULTS.md"
     text = path.read_text() if path.exists() else "# Benchmark results\n"
     start, end = f"<!-- bench: {backend} -->", f"<!-- end: {backend} -->"
@@ -67,6 +71,28 @@ def main() -> None:
         "--only", default=",".join(SUITES), help=f"comma-separated, of: {', '.join(SUITES)}"
     )
     parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
+    meeting_options = parser.add_argument_group("meeting")
+    meeting_options.add_argument(
+        "--meeting-runs", type=int, default=20, help="timed joins per size (and baseline runs)"
+    )
+    meeting_options.add_argument(
+        "--meeting-minute",
+        type=float,
+        default=30,
+        help="seconds of daphne CPU measured idle and with 4 people (scaled to a minute)",
+    )
+    meeting_options.add_argument(
+        "--meeting-window", type=float, default=10, help="seconds of uplink and CPU per mesh size"
+    )
+    meeting_options.add_argument(
+        "--meeting-settle",
+        type=float,
+        default=10,
+        help="seconds after everyone sees everyone, before measuring (bitrates ramp up)",
+    )
+    meeting_options.add_argument(
+        "--meeting-sizes", default="2,3,4,5,6", help="mesh sizes for uplink and browser CPU"
+    )
     args = parser.parse_args()
     suites = [name for name in args.only.split(",") if name]
     raise_open_files_limit()
@@ -83,15 +109,16 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
 
-    from bench import burst, capacity, dashboard, two_processes, waiting
+    from bench import burst, capacity, dashboard, meeting, two_processes, waiting
     from bench.server import Server
 
     backend = "PostgreSQL + Redis" if os.environ.get("REDIS_URL") else "SQLite + in-memory layer"
-    lines = [
+    header = [
         f"Machine: {machine()}; Python {platform.python_version()}; "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {backend}.",
         "",
     ]
+    lines, meeting_lines = [], []
     runs = {
         "dashboard": lambda server: dashboard.run(server, args.seconds),
         "waiting": lambda server: waiting.run(server, args.samples),
@@ -102,15 +129,27 @@ def main() -> None:
         if name == "two-processes":
             lines += asyncio.run(two_processes.run(args.samples))
             continue
+        if name == "meeting":
+            sizes = [int(size) for size in args.meeting_sizes.split(",")]
+            meeting_lines = meeting.run(
+                args.meeting_runs,
+                args.meeting_minute,
+                args.meeting_window,
+                args.meeting_settle,
+                sizes,
+            )
+            continue
         server = Server()  # a fresh process each: one suite's sockets do not weigh on the next
         try:
             lines += asyncio.run(runs[name](server))
         finally:
             server.stop()
-    report = "\n".join(lines)
-    print(report)
-    if args.write:
-        write_results(backend, report)
+    print("\n".join(header + lines + meeting_lines))
+    # The meetings have a section of their own: `--only meeting --write` keeps the backend's.
+    if args.write and lines:
+        write_results(backend, "\n".join(header + lines))
+    if args.write and meeting_lines:
+        write_results("Meetings", "\n".join(header + meeting_lines))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""One daphne process (`manage.py serve`, bench.asgi under bench.settings) on a free loopback
-port, with the bench environment."""
+"""One daphne process (`manage.py serve`, bench.asgi under bench.settings) on a free port of
+127.0.0.1 (or of another local address, such as a media namespace's host end), with the bench
+environment."""
 
 import os
 import resource
@@ -26,13 +27,17 @@ LOAD_ALLOWED = {"ASK_LIMIT_PER_MINUTE": "1000000", "WAITING_ROOM_CAP": "1000000"
 
 
 class Server:
-    def __init__(self, **env: str) -> None:
+    """daphne on `host`; SITE_URL (and so ALLOWED_HOSTS and the WebSocket Origin check) is
+    `url`, on that address."""
+
+    def __init__(self, host: str = "127.0.0.1", **env: str) -> None:
+        self.host = host
         with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
+            sock.bind((host, 0))
             self.port = sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"http://{host}:{self.port}"
         self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "serve", "--port", str(self.port)],
+            [sys.executable, "manage.py", "serve", "--bind", host, "--port", str(self.port)],
             cwd=ROOT,
             env={**os.environ, **LOAD_ALLOWED, "SITE_URL": self.url, **env},
             stdout=subprocess.DEVNULL,  # the access log
@@ -43,7 +48,7 @@ class Server:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                with socket.create_connection((host, self.port), timeout=0.5):
                     return
             except OSError:
                 time.sleep(0.1)
