@@ -9,7 +9,7 @@ from functools import partial
 from django.test import Client
 
 from rooms.models import IMAGE_FIELDS, Activity, Room
-from tests.helpers import stored_files
+from tests.helpers import link_rows, stored_files
 from tests.rooms.images import give_images
 from tests.security.threads import RACES, at_once
 
@@ -111,7 +111,7 @@ def test_customize_and_delete_at_once_never_bring_the_room_back(alice, media):
     for round in range(ROUNDS):
         room = Room.create(alice, name=f"Gone {round}")
         customizing, deleting = logged_in(alice), logged_in(alice)
-        data = {"theme": "forest", "button_color": "", "lobby_layout": "simple"}
+        data = {"theme": "forest", "button_color": "", "lobby_layout": "simple", **link_rows()}
         customized, deleted = at_once(
             partial(customizing.post, f"/rooms/{room.code}/customize/", data),
             partial(deleting.post, f"/rooms/{room.code}/delete/"),
