@@ -26,8 +26,8 @@ def test_it_needs_no_ice_servers_by_default():
 
 
 def test_it_lists_the_stun_servers(settings):
-    settings.STUN_URLS = ["stun:stun.example.com:3478"]
-    assert ice_servers("member-1") == [{"urls": ["stun:stun.example.com:3478"]}]
+    settings.STUN_URLS = ["stun:stun.example.test:3478"]
+    assert ice_servers("member-1") == [{"urls": ["stun:stun.example.test:3478"]}]
 
 
 def test_it_makes_the_credential_coturn_computes(turn, monkeypatch):
@@ -59,7 +59,7 @@ def test_each_person_gets_their_own_credential(turn):
 
 
 def test_the_secret_never_appears_in_the_output(turn, settings):
-    settings.STUN_URLS = ["stun:stun.example.com:3478"]
+    settings.STUN_URLS = ["stun:stun.example.test:3478"]
     servers = json.dumps(ice_servers("member-1"))
     assert "turn.example.com" in servers
     assert SECRET not in servers
@@ -73,7 +73,7 @@ def test_it_refuses_a_missing_identity(turn):
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"STUN_URLS": "stun.example.com"}, "STUN_URLS must be comma-separated URLs like stun:"),
+        ({"STUN_URLS": "stun.example.test"}, "STUN_URLS must be comma-separated URLs like stun:"),
         ({"TURN_URLS": "https://turn.example.com"}, "TURN_URLS must be comma-separated URLs"),
         ({"TURN_URLS": "turn:turn.example.com"}, "TURN_SECRET must be set"),
         ({"TURN_URLS": "turn:turn.example.com", "TURN_SECRET": "short"}, "at least 32"),
@@ -96,13 +96,13 @@ PRINT_ICE = (
 def test_ice_settings_come_from_the_environment():
     result = start(
         PRINT_ICE,
-        STUN_URLS="stun:stun.example.com:3478",
+        STUN_URLS="stun:stun.example.test:3478",
         TURN_URLS=",".join(TURN_URLS),
         TURN_SECRET=SECRET,
         TURN_CREDENTIAL_TTL="600",
     )
     assert result.returncode == 0, result.stderr
     stun, turn = json.loads(result.stdout)
-    assert stun == {"urls": ["stun:stun.example.com:3478"]}
+    assert stun == {"urls": ["stun:stun.example.test:3478"]}
     assert turn["urls"] == TURN_URLS
     assert int(turn["username"].split(":")[0]) - time.time() == pytest.approx(600, abs=60)
