@@ -5,6 +5,7 @@ through the project's real ASGI application."""
 import asyncio
 from pathlib import Path
 
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, SimpleTestCase
@@ -155,3 +156,16 @@ async def close_code(communicator: WebsocketCommunicator, timeout: float = 5) ->
         ):
             pass
     return message["code"]
+
+
+@database_sync_to_async
+def browser(room=None, *, login=None, host=False, name="Dana") -> Client:
+    """A person's browser: signed in, and through a link joined (or asking, if locked)."""
+    client = Client()
+    if login is not None:
+        client.force_login(login)
+    if room is not None:
+        secret = room.host_secret if host else room.participant_secret
+        client.get(f"/r/{room.slug}/{secret}/")
+        client.post(f"/r/{room.slug}/{secret}/join/", {"display_name": name})
+    return client

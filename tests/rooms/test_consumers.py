@@ -12,7 +12,7 @@ from django.test import Client
 
 from rooms.consumers import GONE, PUSH_ONLY, REFUSED
 from rooms.models import Actor, JoinRequest, Presence, Room
-from tests.helpers import ORIGIN, close_code, element, listen, open_stream, until
+from tests.helpers import ORIGIN, browser, close_code, element, listen, open_stream, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,19 +22,6 @@ async def assert_refused(path: str, client: Client | None = None, origin: str = 
     if connected:  # Accepted, then closed with a code so the browser does not retry.
         assert await close_code(communicator) == REFUSED
     await communicator.disconnect()
-
-
-@database_sync_to_async
-def browser(room: Room | None = None, *, login=None, host=False, name="Dana") -> Client:
-    """A person's browser: signed in, asking to join, or joined through a link."""
-    client = Client()
-    if login is not None:
-        client.force_login(login)
-    if room is not None:
-        secret = room.host_secret if host else room.participant_secret
-        client.get(f"/r/{room.slug}/{secret}/")
-        client.post(f"/r/{room.slug}/{secret}/join/", {"display_name": name})
-    return client
 
 
 def delete_room(pk: int) -> None:

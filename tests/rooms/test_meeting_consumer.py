@@ -12,29 +12,15 @@ import time
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.test import Client
 
 from rooms.consumers import BAD_MESSAGE, ENDED, GONE, REFUSED, TOO_BIG, TOO_FAST, Bucket
 from rooms.models import Actor, JoinRequest, Presence, Room
-from tests.helpers import close_code, listen, open_stream, until
+from tests.helpers import browser, close_code, listen, open_stream, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 OFFER = {"type": "offer", "sdp": "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"}
 CANDIDATE = {"candidate": "candidate:1 1 udp 1 10.99.0.2 5000 typ host", "sdpMid": "0"}
-
-
-@database_sync_to_async
-def browser(room: Room | None = None, *, login=None, host=False, name="Dana") -> Client:
-    """A person's browser: signed in, and through a link joined (or asking, if locked)."""
-    client = Client()
-    if login is not None:
-        client.force_login(login)
-    if room is not None:
-        secret = room.host_secret if host else room.participant_secret
-        client.get(f"/r/{room.slug}/{secret}/")
-        client.post(f"/r/{room.slug}/{secret}/join/", {"display_name": name})
-    return client
 
 
 def meeting_path(room: Room, secret: str | None = None) -> str:
