@@ -118,6 +118,7 @@ def main() -> None:
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {backend}.",
         "",
     ]
+    print("\n".join(header), flush=True)
     lines, meeting_lines = [], []
     runs = {
         "dashboard": lambda server: dashboard.run(server, args.seconds),
@@ -144,7 +145,7 @@ def main() -> None:
             lines += asyncio.run(runs[name](server))
         finally:
             server.stop()
-    print("\n".join(header + lines + meeting_lines))
+    print("\n".join(lines))  # The meeting suite printed its parts as it measured them.
     # The meetings have a section of their own: `--only meeting --write` keeps the backend's.
     if args.write and lines:
         write_results(backend, "\n".join(header + lines))

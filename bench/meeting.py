@@ -117,6 +117,33 @@ CONNECTED = """() => (window.__peerConnections || [])
     .filter(pc => pc.connectionState === "connected").length"""
 TILES = "() => document.querySelectorAll('figure.video-tile:not(.is-screen)').length"
 
+# Where a join's time went: wall-clock ms of each step in the joiner's room page (its navigation
+# timing, and the marks meeting.js and mesh.js set the first time they get to a step).
+PHASES = (
+    ("response", "room page's response"),
+    ("ready", "page parsed (DOMContentLoaded)"),
+    ("meeting:socket-open", "meeting socket open"),
+    ("meeting:welcome", "welcome (peer id, media)"),
+    ("meeting:devices", "camera and microphone open"),
+    ("negotiation", "first offer sent or received"),
+    ("mesh:connected", "first connection connected"),
+)
+READ_PHASES = """() => {
+  const origin = performance.timeOrigin;
+  const nav = performance.getEntriesByType("navigation")[0];
+  const at = (name) => {
+    const mark = performance.getEntriesByName(name, "mark")[0];
+    return mark ? origin + mark.startTime : null;
+  };
+  const offers = [at("mesh:offer"), at("mesh:offer-in")].filter((t) => t !== null);
+  const phases = { response: origin + nav.responseEnd, ready: origin + nav.domContentLoadedEventEnd,
+    negotiation: offers.length ? Math.min(...offers) : null };
+  for (const name of ["meeting:socket-open", "meeting:welcome", "meeting:devices"])
+    phases[name] = at(name);
+  phases["mesh:connected"] = at("mesh:connected");
+  return phases;
+}"""
+
 
 class Skipped(Exception):
     """What this machine lacks for the suite."""
@@ -431,6 +458,7 @@ def what_they_show(page, people: list[Person]) -> str:
 class Joins:
     times: list[float] = field(default_factory=list)  # s, click to first remote frame
     counts: list[tuple[Counts, Counts]] = field(default_factory=list)
+    phases: list[dict[str, float]] = field(default_factory=list)  # ms from the click, by step
     failed: int = 0  # no remote frame within FRAME_TIMEOUT
     incomplete: int = 0  # a first frame, but not everyone saw everyone within TIMEOUT
 
@@ -463,6 +491,11 @@ def time_joins(meeting: Meeting, people: int, runs: int) -> Joins:
             meeting.leave(joiner)
             continue
         joins.times.append((first - clicked) / 1000)
+        steps = page.evaluate(READ_PHASES)
+        joins.phases.append(
+            {name: at - clicked for name, at in steps.items() if at is not None}
+            | {"frame": first - clicked}
+        )
         complete = meeting.wait_until_all_see_each_other()
         for person in meeting.people[:-1] if complete else []:
             try:
@@ -604,6 +637,24 @@ def join_rows(baseline: list[float], runs: int, joins: dict[int, Joins]) -> list
     return rows
 
 
+def phase_rows(joins: dict[int, Joins]) -> list[str]:
+    """The median ms from the click to each step of the joins that got a frame."""
+    sizes = [people for people, timed in joins.items() if timed.phases]
+    rows = [
+        "| step in the joiner's room page | "
+        + " | ".join(f"{people} people: ms from the click (median)" for people in sizes)
+        + " |",
+        "| --- |" + " ---: |" * len(sizes),
+    ]
+    for name, label in (*PHASES, ("frame", "first remote frame presented")):
+        cells = []
+        for people in sizes:
+            times = [phases[name] for phases in joins[people].phases if name in phases]
+            cells.append(f"{statistics.median(times):,.0f}" if times else "-")
+        rows.append(f"| {label} | " + " | ".join(cells) + " |")
+    return rows
+
+
 def signalling_rows(joins: dict[int, Joins]) -> list[str]:
     rows = [
         "| people after the join | joins counted | meeting socket: messages browsers → server | "
@@ -730,7 +781,7 @@ HEADING = "## Meetings: browsers in a network namespace, one Chromium per person
 
 def run(runs: int, minute: float, window: float, settle: float, sizes=MESH_SIZES) -> list[str]:
     """The suite's report lines (or one saying why it was skipped)."""
-    lines = [HEADING, ""]
+    lines = reported([HEADING, ""])
     try:
         requirements()
         from tests.media import Namespace, NetnsUnavailable
@@ -764,6 +815,13 @@ def run(runs: int, minute: float, window: float, settle: float, sizes=MESH_SIZES
     return lines
 
 
+def reported(lines: list[str]) -> list[str]:
+    """Prints a part of the report as soon as it is measured (a full run takes many minutes,
+    and an interrupted one still shows what it got), and returns it."""
+    print("\n".join(lines), flush=True)
+    return lines
+
+
 def measure_all(meeting, server, runs, minute, window, settle, sizes) -> list[str]:
     idle = server.cpu_seconds()
     time.sleep(minute)
@@ -771,12 +829,64 @@ def measure_all(meeting, server, runs, minute, window, settle, sizes) -> list[st
 
     baseline = time_bare_connections(meeting, runs)
     joins = {people: time_joins(meeting, people, runs) for people in JOIN_SIZES}
+    lines = reported(
+        [
+            "Join: each run, the people already in have media; a new person (a fresh browser "
+            "context) fills in the lobby of an unlocked room, waits for their self-view, and "
+            "clicks Join room: from Date.now() before the click to the first remote frame "
+            "presented in their room page (requestVideoFrameCallback). The baseline: the media "
+            "harness's bare page, two RTCPeerConnections whose offer and answer the bench "
+            "carries (after gathering), timed from before the second opens its camera to its "
+            "first remote frame, in the same browsers of the same run.",
+            "",
+            *join_rows(baseline, runs, joins),
+            "",
+            "### Where a join's time goes",
+            "",
+            "Each step's wall-clock time in the joiner's room page (navigation timing, and the "
+            "performance marks meeting.js and mesh.js set the first time they reach a step), "
+            "from the click on Join room; the median over the timed joins. The camera opens as "
+            "the page starts, alongside the socket.",
+            "",
+            *phase_rows(joins),
+            "",
+            "### Signalling through the server per join",
+            "",
+            "WebSocket frames and their payload bytes, counted in every page (a wrapped "
+            "WebSocket): the joiner's from their room page's start, everyone else's from just "
+            "before the click, until nothing moved for 1 s; the median of the joins after which "
+            "everyone saw everyone. Each frame browser → server is one frame into daphne; "
+            "server → browsers, one out. The room's other streams are the presence list (htmx "
+            "over WebSocket, rendered HTML).",
+            "",
+            *signalling_rows(joins),
+            "",
+        ]
+    )
 
     # Four people in (the last join size leaves three): daphne while they just meet.
     while len(meeting.people) < 4:
         meeting.enter(len(meeting.people))
     time.sleep(settle)
     busy, passed = meeting_minute(meeting, server, minute)
+    per_minute = 60 / minute
+    lines += reported(
+        [
+            "### daphne CPU per meeting minute",
+            "",
+            f"CPU of the daphne process (utime + stime, /proc) over {minute:.0f} s, scaled to a "
+            "minute: idle before anyone came (the baseline), then with four people in a meeting "
+            "after the joins settled.",
+            "",
+            "| state | CPU s per minute | share of one core | meeting-socket frames per minute |",
+            "| --- | ---: | ---: | ---: |",
+            f"| idle, nobody connected (baseline) | {idle * per_minute:.2f} | "
+            f"{idle / minute:.1%} | - |",
+            f"| 4 people in the meeting | {busy * per_minute:.2f} | {busy / minute:.1%} | "
+            f"{(passed.sent + passed.received) * per_minute:,.0f} |",
+            "",
+        ]
+    )
 
     meeting.empty()
     figures = []
@@ -785,54 +895,22 @@ def measure_all(meeting, server, runs, minute, window, settle, sizes) -> list[st
             meeting.enter(len(meeting.people))
         time.sleep(settle)  # the senders' bandwidth estimates ramp up
         figures.append(measure_mesh(meeting, server, window))
+        print(f"meeting: mesh of {people} measured", flush=True)
     meeting.empty()
-
-    per_minute = 60 / minute
-    return [
-        "Join: each run, the people already in have media; a new person (a fresh browser "
-        "context) fills in the lobby of an unlocked room, waits for their self-view, and clicks "
-        "Join room: from Date.now() before the click to the first remote frame presented in "
-        "their room page (requestVideoFrameCallback). The baseline: the media harness's bare "
-        "page, two RTCPeerConnections whose offer and answer the bench carries (after "
-        "gathering), timed from before the second opens its camera to its first remote frame, "
-        "in the same browsers of the same run.",
-        "",
-        *join_rows(baseline, runs, joins),
-        "",
-        "### Signalling through the server per join",
-        "",
-        "WebSocket frames and their payload bytes, counted in every page (a wrapped WebSocket): "
-        "the joiner's from their room page's start, everyone else's from just before the click, "
-        "until nothing moved for 1 s; the median of the joins after which everyone saw everyone. "
-        "Each frame browser → server is "
-        "one frame into daphne; server → browsers, one out. The room's other streams are the "
-        "presence list (htmx over WebSocket, rendered HTML).",
-        "",
-        *signalling_rows(joins),
-        "",
-        "### daphne CPU per meeting minute",
-        "",
-        f"CPU of the daphne process (utime + stime, /proc) over {minute:.0f} s, scaled to a "
-        "minute: idle before anyone came (the baseline), then with four people in a meeting "
-        "after the joins settled.",
-        "",
-        "| state | CPU s per minute | share of one core | meeting-socket frames per minute |",
-        "| --- | ---: | ---: | ---: |",
-        f"| idle, nobody connected (baseline) | {idle * per_minute:.2f} | "
-        f"{idle / minute:.1%} | - |",
-        f"| 4 people in the meeting | {busy * per_minute:.2f} | {busy / minute:.1%} | "
-        f"{(passed.sent + passed.received) * per_minute:,.0f} |",
-        "",
-        "### Browser CPU and uplink per person as the mesh grows",
-        "",
-        f"Everyone sees everyone, then {settle:.0f} s for bandwidth estimates to ramp up, then "
-        f"{window:.0f} s measured. Uplink: each person's outbound-rtp bytesSent (RTP payload, "
-        "audio and video, every connection) over the window. CPU: each person's Chromium, all "
-        "its processes (one core = 100%), and its renderers (where WebRTC encodes and "
-        "decodes). Sent video fps and its limitation are from the outbound video stats.",
-        "",
-        *mesh_rows(figures),
-        "",
-        mesh_summary(figures),
-        "",
-    ]
+    return lines + reported(
+        [
+            "### Browser CPU and uplink per person as the mesh grows",
+            "",
+            f"Everyone sees everyone, then {settle:.0f} s for bandwidth estimates to ramp up, "
+            f"then {window:.0f} s measured. Uplink: each person's outbound-rtp bytesSent (RTP "
+            "payload, audio and video, every connection) over the window. CPU: each person's "
+            "Chromium, all its processes (one core = 100%), and its renderers (where WebRTC "
+            "encodes and decodes). Sent video fps and its limitation are from the outbound "
+            "video stats.",
+            "",
+            *mesh_rows(figures),
+            "",
+            mesh_summary(figures),
+            "",
+        ]
+    )

@@ -12,7 +12,7 @@
   let config, signalling, transport, grid, csrf;
   let me = { id: null, media: false };
   let roster = [];
-  const local = { stream: new MediaStream(), screen: null, audio: false, video: false, opened: false };
+  const local = { stream: new MediaStream(), screen: null, audio: false, video: false, opened: false, attempt: 0 };
   const tiles = new Map(); // key ("self", peer id, "screen:<peer id>") -> tile
   // peer id -> their streams by id: the roster's `screen` says which one is a shared screen.
   const remote = new Map();
@@ -382,12 +382,18 @@
     return label;
   }
 
+  // Opened as the page starts, before the socket's welcome says whether this person has media
+  // (nearly always): the camera and the socket then start together instead of one after the
+  // other. A welcome without media closes them again.
   async function openDevices() {
-    if (local.opened || !me.media) return;
+    if (local.opened || (me.id && !me.media)) return;
     local.opened = true;
+    const attempt = ++local.attempt;
     const chosen = Devices.choices();
     const { stream, problems } = await Devices.open({ audio: chosen.audio, video: chosen.video });
-    if (over) return Devices.stopAll(stream);
+    // Left, or told "no media" (or closed and reopened) while the devices opened.
+    if (over || attempt !== local.attempt) return Devices.stopAll(stream);
+    performance.mark("meeting:devices");
     for (const opened of stream.getTracks()) {
       local.stream.addTrack(opened);
       transport.replaceTrack(opened.kind, opened);
@@ -408,6 +414,7 @@
     local.screen = null;
     local.audio = local.video = false;
     local.opened = false;
+    local.attempt += 1;
   }
 
   async function toggleScreen() {
@@ -480,6 +487,7 @@
   // What the server says
 
   function welcome(message) {
+    performance.mark("meeting:welcome");
     me = { id: message.id, media: message.media };
     status("");
     meshNotice(message.media, message.mesh_limit);
@@ -623,6 +631,7 @@
     transport.addEventListener("peer-gone", (event) => peerGone(event.detail));
     transport.addEventListener("state", (event) => transportState(event.detail));
     signalling.addEventListener("open", () => {
+      performance.mark("meeting:socket-open");
       if (local.opened) sendState();
     });
     signalling.addEventListener("message", (event) => {
@@ -633,6 +642,7 @@
     });
     signalling.addEventListener("closed", (event) => finish(event.detail));
     showControls();
+    openDevices();
 
     document.addEventListener("click", (event) => {
       const target = event.target instanceof Element ? event.target : null;

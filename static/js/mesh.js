@@ -10,6 +10,26 @@ window.SessionMesh = (() => {
   // an offer collision (those of a rolled-back offer) leave it waiting with none to check.
   const CONNECT_GRACE = [3000, 5000, 8000];
 
+  // How each copy of the camera is sent, by how many copies there are: a mesh sends one per
+  // other person, so as it grows each copy gets smaller, keeping a person's uplink and their
+  // encoders' CPU near what two or three full copies would cost. (Screens keep their size.)
+  const CAMERA_COPIES = [
+    { upTo: 1, scaleResolutionDownBy: 1, maxBitrate: 1_500_000 }, // 720p to one other person
+    { upTo: 2, scaleResolutionDownBy: 1.5, maxBitrate: 900_000 }, // 480p
+    { upTo: 4, scaleResolutionDownBy: 2, maxBitrate: 500_000 }, // 360p
+    { upTo: Infinity, scaleResolutionDownBy: 3, maxBitrate: 300_000 }, // 240p
+  ];
+  const cameraCopy = (copies) => {
+    const { scaleResolutionDownBy, maxBitrate } = CAMERA_COPIES.find((c) => copies <= c.upTo);
+    return { scaleResolutionDownBy, maxBitrate };
+  };
+
+  // The first time this page got to a step of negotiation, for a look at where a join's time
+  // goes (bench/meeting.py reads them).
+  const markOnce = (name) => {
+    if (!performance.getEntriesByName(name, "mark").length) performance.mark(name);
+  };
+
   class Peer {
     constructor(mesh, id) {
       this.mesh = mesh;
@@ -28,7 +48,8 @@ window.SessionMesh = (() => {
         this.camera = {};
         for (const kind of ["audio", "video"]) {
           const streams = mesh.localStream ? [mesh.localStream] : [];
-          this.camera[kind] = this.pc.addTransceiver(this.localTrack(kind) || kind, { direction: "sendrecv", streams });
+          const sendEncodings = kind === "video" ? [cameraCopy(mesh.copies + 1)] : undefined;
+          this.camera[kind] = this.pc.addTransceiver(this.localTrack(kind) || kind, { direction: "sendrecv", streams, sendEncodings });
         }
         if (mesh.screenStream) this.addScreen(mesh.screenStream);
       }
@@ -38,7 +59,10 @@ window.SessionMesh = (() => {
       });
       this.pc.addEventListener("track", (event) => this.gotTrack(event));
       this.pc.addEventListener("connectionstatechange", () => this.watch());
-      this.pc.addEventListener("signalingstatechange", () => this.expectConnected());
+      this.pc.addEventListener("signalingstatechange", () => {
+        this.expectConnected();
+        if (this.pc.signalingState === "stable") this.sizeCamera(mesh.copies);
+      });
       this.restarts = 0;
     }
 
@@ -52,6 +76,18 @@ window.SessionMesh = (() => {
           this.restart();
         }
       }, grace);
+    }
+
+    // The camera copy sent to this peer, for `copies` copies in all (see CAMERA_COPIES).
+    sizeCamera(copies) {
+      const sender = this.camera?.video?.sender;
+      if (!sender || this.pc.signalingState === "closed") return;
+      const wanted = cameraCopy(copies);
+      const parameters = sender.getParameters();
+      const encoding = parameters.encodings?.[0];
+      if (!encoding || (encoding.scaleResolutionDownBy === wanted.scaleResolutionDownBy && encoding.maxBitrate === wanted.maxBitrate)) return;
+      Object.assign(encoding, wanted);
+      sender.setParameters(parameters).catch(() => {}); // Mid-negotiation: again once stable.
     }
 
     localTrack(kind) {
@@ -88,6 +124,7 @@ window.SessionMesh = (() => {
         this.makingOffer = true;
         await this.pc.setLocalDescription();
         this.send({ description: { type: this.pc.localDescription.type, sdp: this.pc.localDescription.sdp } });
+        markOnce("mesh:offer");
       } catch (error) {
         console.warn("offer failed", error);
       } finally {
@@ -111,6 +148,7 @@ window.SessionMesh = (() => {
         this.settingRemoteAnswer = description.type === "answer";
         await pc.setRemoteDescription(description);
         this.settingRemoteAnswer = false;
+        markOnce(description.type === "offer" ? "mesh:offer-in" : "mesh:answer-in");
         if (description.type === "offer") {
           this.adoptTransceivers();
           await pc.setLocalDescription();
@@ -147,6 +185,7 @@ window.SessionMesh = (() => {
       const state = this.pc.connectionState;
       clearTimeout(this.restartTimer);
       if (state === "connected") {
+        markOnce("mesh:connected");
         clearTimeout(this.connectTimer);
         this.restarts = 0;
       }
@@ -251,6 +290,10 @@ window.SessionMesh = (() => {
       }
     }
 
+    get copies() {
+      return this.peers.size;
+    }
+
     get hasMedia() {
       return !!this.roster.find((p) => p.id === this.selfId)?.media;
     }
@@ -271,6 +314,7 @@ window.SessionMesh = (() => {
         if (!this.peers.has(id)) this.connectTo(id);
         else for (const stream of this.peers.get(id).streams.values()) this.emitStream(this.peers.get(id), stream);
       }
+      for (const peer of this.peers.values()) peer.sizeCamera(this.copies);
       const pending = this.pending;
       this.pending = [];
       for (const message of pending) {

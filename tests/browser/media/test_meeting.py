@@ -50,6 +50,13 @@ NOT_STOPPED = """() => {
   return handed.length ? handed.filter(id => !stopped.has(id)) : ["nothing was handed"];
 }"""
 
+# How the page sends its camera on each open connection: [scaleResolutionDownBy, maxBitrate].
+CAMERA_COPIES = """() => (window.__peerConnections || [])
+  .filter(pc => pc.connectionState !== "closed")
+  .map(pc => pc.getTransceivers().find(t => t.sender.track?.kind === "video"))
+  .filter(Boolean).map(t => t.sender.getParameters().encodings[0])
+  .map(e => [e.scaleResolutionDownBy ?? 1, e.maxBitrate ?? null])"""
+
 
 def join(context: BrowserContext, room: Room, name: str, host: bool = False) -> Page:
     # Three browsers decoding video on a shared machine: give each step more than the usual 10s.
@@ -162,13 +169,25 @@ def test_leave_stops_every_local_track_and_the_tile_goes(new_context, bobs_room)
     sees_and_hears(hana, "Ivan")
 
 
+def sends_camera_copies(page: Page, copies: list) -> None:
+    wait_for(
+        page,
+        lambda: page.evaluate(CAMERA_COPIES) == copies,
+        lambda: f"camera sent as {page.evaluate(CAMERA_COPIES)}, not {copies}",
+        timeout=30,
+    )
+
+
 def test_a_late_joiner_gets_everyone_and_a_reload_reconnects(new_context, bobs_room):
     hana = join(new_context(), bobs_room, "Hana", host=True)
     ivan = join(new_context(), bobs_room, "Ivan")
     sees_and_hears(hana, "Ivan")
+    sends_camera_copies(hana, [[1, 1_500_000]])  # one copy: full size
     jo = join(new_context(), bobs_room, "Jo")
     sees_and_hears(jo, "Hana")
     sees_and_hears(jo, "Ivan")
+    for page in (hana, ivan, jo):  # two copies each, each smaller
+        sends_camera_copies(page, [[1.5, 900_000]] * 2)
     ivan.reload()
     expect(tile(ivan, "Ivan (you)")).to_be_visible()
     for page, other in [(ivan, "Hana"), (ivan, "Jo"), (hana, "Ivan"), (jo, "Ivan")]:
