@@ -721,6 +721,13 @@ def mesh_summary(figures: list[MeshFigures]) -> str:
     cpu_first, cpu_last = statistics.mean(first.browser_cpu), statistics.mean(last.browser_cpu)
     cores = os.cpu_count() or 1
     total_cpu = sum(last.browser_cpu)
+    saturated = (
+        f" The browsers had the machine's {cores} cores to themselves and used them up: past "
+        "that, per-person CPU cannot grow and the sent frame rate falls instead "
+        f"({first.video_fps:.0f} fps at {first.people}, {last.video_fps:.0f} at {last.people})."
+        if total_cpu > 0.8 * cores
+        else ""
+    )
     return (
         f"From {first.people} to {last.people} people each person's uplink went from "
         f"{up_first:,.0f} to {up_last:,.0f} kbit/s ({up_last / up_first:.1f}x, with "
@@ -729,7 +736,7 @@ def mesh_summary(figures: list[MeshFigures]) -> str:
         f"{cpu_last:.0%} of a core (one encoder per connection). With {last.people} people the "
         f"browsers together used {total_cpu:.0%} of a core on a {cores}-core machine; sent "
         f"video was limited by: {last.limited}. A media server (one upload per person, "
-        "whatever the room's size) is what keeps both flat." + caveat
+        "whatever the room's size) is what keeps both flat." + saturated + caveat
     )
 
 
