@@ -277,6 +277,28 @@ PASSWORD_RESET_LIMIT = (5, 900)
 # how many guests may wait in one room at once.
 ASK_LIMIT = (env_int("ASK_LIMIT_PER_MINUTE", 30), 60)
 WAITING_ROOM_CAP = env_int("WAITING_ROOM_CAP", 1000)
+# Requests one client (an account, or an address: IPv6 by /64) may have waiting in one room at
+# once, so one machine cannot fill the waiting room.
+WAITING_PER_CLIENT = env_int("WAITING_PER_CLIENT", 5)
+# Seconds a waiting guest may have no waiting page open (its socket gone, no reload) before the
+# request counts as left: out of the counts and the caps, shown as "left"; and before it
+# expires (deleted). Left must outlast a few heartbeats of the page's socket.
+WAITING_LEFT_AFTER = env_int("WAITING_LEFT_AFTER", 120)
+WAITING_EXPIRE_AFTER = env_int("WAITING_EXPIRE_AFTER", 3600)
+if WAITING_LEFT_AFTER < 3 * PRESENCE_HEARTBEAT or WAITING_EXPIRE_AFTER < WAITING_LEFT_AFTER:
+    raise ImproperlyConfigured(
+        "WAITING_LEFT_AFTER must be at least 3 x PRESENCE_HEARTBEAT, and WAITING_EXPIRE_AFTER "
+        f"at least WAITING_LEFT_AFTER (now {WAITING_LEFT_AFTER}, {PRESENCE_HEARTBEAT}, "
+        f"{WAITING_EXPIRE_AFTER})."
+    )
+# Open sockets of one room (lobby, room page and meeting streams, every tab) per browser session
+# and per client address; past either, a new one is closed with 4409. A room page holds two or
+# three (three for a host).
+ROOM_SOCKETS_PER_SESSION = env_int("ROOM_SOCKETS_PER_SESSION", 12)
+ROOM_SOCKETS_PER_ADDRESS = env_int("ROOM_SOCKETS_PER_ADDRESS", 100)
+# Milliseconds a stream waits after a hint that a list changed (who is here, who waits) before
+# re-rendering it: every hint in that window makes one render, not one each.
+STREAM_COALESCE_MS = env_int("STREAM_COALESCE_MS", 250)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
