@@ -852,27 +852,29 @@ class RoomSocket(models.Model):
     @classmethod
     def claim(cls, room: Room, channel_name: str, session_key: str, address: str) -> bool:
         """Count this socket in, unless its session or its address (common.limits.network)
-        already has as many open in the room as ROOM_SOCKETS_PER_SESSION or _PER_ADDRESS allow;
-        then it is not kept (False).
+        already has as many open in the room as ROOM_SOCKETS_PER_SESSION or _PER_ADDRESS allow
+        (or the room is gone); then nothing is stored (False).
 
-        Stored first, then counted: of sockets opening at once, each counts itself and every
-        one stored before it, so a burst never gets past a cap, whatever the interleaving."""
+        Counted and stored under the room's row lock, so sockets opening at once take their
+        turns: a burst gets exactly the caps, never more, and never none."""
         since = timezone.now() - presence_timeout()
-        cls.objects.filter(room=room, seen_at__lt=since).delete()
         client = client_pseudonym(address)
-        cls.objects.create(
-            room=room, channel_name=channel_name, session_key=session_key, client=client
-        )
-        counts = cls.objects.filter(room=room, seen_at__gte=since).aggregate(
-            session=models.Count("pk", filter=models.Q(session_key=session_key)),
-            address=models.Count("pk", filter=models.Q(client=client)),
-        )
-        if (
-            counts["session"] > settings.ROOM_SOCKETS_PER_SESSION
-            or counts["address"] > settings.ROOM_SOCKETS_PER_ADDRESS
-        ):
-            cls.release(channel_name)
-            return False
+        with transaction.atomic():
+            if not Room.objects.select_for_update(no_key=True).filter(pk=room.pk).exists():
+                return False
+            cls.objects.filter(room=room, seen_at__lt=since).delete()
+            counts = cls.objects.filter(room=room).aggregate(
+                session=models.Count("pk", filter=models.Q(session_key=session_key)),
+                address=models.Count("pk", filter=models.Q(client=client)),
+            )
+            if (
+                counts["session"] >= settings.ROOM_SOCKETS_PER_SESSION
+                or counts["address"] >= settings.ROOM_SOCKETS_PER_ADDRESS
+            ):
+                return False
+            cls.objects.create(
+                room=room, channel_name=channel_name, session_key=session_key, client=client
+            )
         return True
 
     @classmethod
