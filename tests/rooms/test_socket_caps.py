@@ -156,4 +156,3 @@ def test_the_address_of_a_socket_is_the_limits_client(settings):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     assert scope_address(proxied) == "198.51.100.7"  # The proxy's own hop, the last.
     assert scope_address({"headers": []}) == "unknown"
-
