@@ -831,8 +831,8 @@ class RoomSocket(models.Model):
     """One open socket of a room's streams (the lobby's, the room page's, the meeting), so that
     every process counts a browser's and an address's sockets against the caps.
 
-    Refreshed every PRESENCE_HEARTBEAT like Presence: the rows of a process that died stop
-    counting, and go."""
+    Refreshed every PRESENCE_HEARTBEAT (rooms.consumers.Beats, one write per process): the rows
+    of a process that died stop counting, and go."""
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="+")
     channel_name = models.CharField(max_length=200, unique=True)
@@ -876,16 +876,6 @@ class RoomSocket(models.Model):
                 room=room, channel_name=channel_name, session_key=session_key, client=client
             )
         return True
-
-    @classmethod
-    def beat(cls, room: Room, channel_name: str, session_key: str, address: str) -> None:
-        """Still open; cleared while a beat was late, it is counted again (no cap: it is open)."""
-        if not cls.objects.filter(channel_name=channel_name).update(seen_at=timezone.now()):
-            client = client_pseudonym(address)
-            cls.objects.get_or_create(
-                channel_name=channel_name,
-                defaults={"room": room, "session_key": session_key, "client": client},
-            )
 
     @classmethod
     def release(cls, channel_name: str) -> None:

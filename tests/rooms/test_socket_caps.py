@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from common.limits import scope_address
-from rooms.consumers import TOO_MANY
+from rooms.consumers import TOO_MANY, Beats
 from rooms.models import Room, RoomSocket
 from session_rooms.asgi import application
 from tests.helpers import browser, close_code, stream_headers
@@ -156,3 +156,14 @@ def test_the_address_of_a_socket_is_the_limits_client(settings):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     assert scope_address(proxied) == "198.51.100.7"  # The proxy's own hop, the last.
     assert scope_address({"headers": []}) == "unknown"
+
+
+def test_one_beat_refreshes_every_socket_of_the_process(bobs_room, django_assert_num_queries):
+    old = timezone.now() - timedelta(hours=1)
+    RoomSocket.objects.bulk_create(
+        RoomSocket(room=bobs_room, channel_name=f"c{n}", session_key="s", client="a", seen_at=old)
+        for n in range(600)
+    )
+    with django_assert_num_queries(2):  # 600 sockets, 500 a query; no waiting guests among them.
+        Beats.beat([f"c{n}" for n in range(600)], [])
+    assert not RoomSocket.objects.filter(seen_at=old).exists()
