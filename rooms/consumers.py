@@ -32,24 +32,29 @@ TOO_MANY = 4409  # This browser or address has ROOM_SOCKETS_PER_* open in the ro
 
 
 class Soon:
-    """Runs `action` once for every trigger() within STREAM_COALESCE_MS: a burst of hints (fifty
-    people arriving at once) makes one render per socket, not fifty each. A trigger while it
-    runs makes one more run after it, so the last change is always rendered."""
+    """Runs `action` for trigger(): at once when it has not run for STREAM_COALESCE_MS, else
+    once at the end of that window for every trigger within it. A lone change shows at once; a
+    burst of them (fifty people arriving together) costs one run a window, not one each. A
+    trigger during a run makes one more after it, so the last change is always shown."""
 
     def __init__(self, action) -> None:
         self.action, self.task, self.lock = action, None, asyncio.Lock()
+        self.last = float("-inf")  # When it last ran, by the event loop's clock.
 
     def trigger(self) -> None:
         if self.task is None:
             self.task = asyncio.create_task(self.run())
 
     async def run(self) -> None:
-        await asyncio.sleep(settings.STREAM_COALESCE_MS / 1000)
-        self.task = None
+        loop = asyncio.get_running_loop()
+        wait = self.last + settings.STREAM_COALESCE_MS / 1000 - loop.time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        self.task, self.last = None, loop.time()
         async with self.lock:  # In order: an older render never goes out after a newer one.
             try:
                 await self.action()
-            except Exception:  # A database or Redis hiccup: the next hint renders again.
+            except Exception:  # A database or Redis hiccup: the next change renders again.
                 logger.exception("A coalesced push failed")
 
     def cancel(self) -> None:
@@ -143,8 +148,7 @@ class OwnerConsumer(PushConsumer):
         context = {**self.stream, **JoinRequest.objects.owner_list(self.owner), "rooms": rooms}
         return render_to_string("rooms/notifications.html#owner-snapshot", context)
 
-    waiting_changed = PushConsumer.refresh_soon
-    room_deleted = PushConsumer.refresh
+    waiting_changed = room_deleted = PushConsumer.refresh
 
 
 class Beats:
@@ -242,8 +246,7 @@ class HostConsumer(RoomStream):
         context = {**self.stream, "room": access.room, **access.room.host_list()}
         return render_to_string("rooms/room.html#host-panel", context)
 
-    waiting_changed = PushConsumer.refresh_soon
-    room_changed = PushConsumer.refresh
+    waiting_changed = room_changed = PushConsumer.refresh
 
 
 class GuestConsumer(RoomStream):

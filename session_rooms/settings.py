@@ -300,8 +300,8 @@ if WAITING_EXPIRE_AFTER < WAITING_LEFT_AFTER:
 # three (three for a host).
 ROOM_SOCKETS_PER_SESSION = env_int("ROOM_SOCKETS_PER_SESSION", 12)
 ROOM_SOCKETS_PER_ADDRESS = env_int("ROOM_SOCKETS_PER_ADDRESS", 100)
-# Milliseconds a stream waits after a hint that a list changed (who is here, who waits) before
-# re-rendering it: every hint in that window makes one render, not one each.
+# "Who is here" (the room page's list and the meeting's roster) re-renders at most once in this
+# many milliseconds per socket: a lone change shows at once, a burst makes one render a window.
 STREAM_COALESCE_MS = env_int("STREAM_COALESCE_MS", 250)
 
 AUTH_USER_MODEL = "accounts.User"

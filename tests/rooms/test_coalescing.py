@@ -1,6 +1,7 @@
-"""Lists pushed to many sockets cost a render per socket per moment, not per event: the hints of
-a burst (people arriving, guests asking) are coalesced within STREAM_COALESCE_MS, an unchanged
-list is not sent again, and "Who is here now" lists the first 50 and counts the rest.
+"""Who is here costs a render per socket per moment, not per event: a lone change shows at once,
+the hints of a burst (people arriving together) make one render per STREAM_COALESCE_MS, an
+unchanged list or roster is not sent again, and "Who is here now" lists the first 50 and counts
+the rest.
 
 The bursts count renders: the consumers' own methods, wrapped to count their calls (and still
 called). A socket is done with a burst once it has handled every hint sent to it and has no
@@ -19,7 +20,7 @@ from django.test import Client
 
 from rooms import consumers, push
 from rooms.models import PRESENCE_LIST_MAX, Presence
-from tests.helpers import ask, browser, elements, listen, text
+from tests.helpers import browser, elements, listen, text
 from tests.rooms.test_meeting_consumer import meeting_path, receive
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,8 +29,8 @@ WINDOW_MS = 500
 
 
 def bound(took: float) -> float:
-    """Renders a burst of `took` seconds may cost one socket: one per window it spans, and one
-    for a hint that came while a render was under way."""
+    """Renders a burst of `took` seconds may cost one socket: the first at once, one per window
+    it spans, and one for a hint that came while a render was under way."""
     return 2 + took / (WINDOW_MS / 1000)
 
 
@@ -112,38 +113,6 @@ async def test_a_burst_of_arrivals_makes_a_bounded_number_of_renders(bobs_room, 
         await socket.disconnect()
 
 
-async def test_a_burst_of_asks_renders_the_owners_list_a_bounded_number_of_times(
-    alices_room, settings, counted
-):
-    settings.STREAM_COALESCE_MS = WINDOW_MS
-    counted(consumers.OwnerConsumer, "waiting_changed")
-    counted(consumers.OwnerConsumer, "render")
-    calls = counted.calls
-    owner = Client()
-    await database_sync_to_async(owner.force_login)(alices_room.owner)
-    stream = await listen("/ws/owner/", owner)
-    await stream.receive_from(timeout=5)  # The snapshot.
-
-    def burst() -> None:
-        for n in range(ARRIVALS):
-            assert ask(alices_room, f"Asker {n:02}", Client(REMOTE_ADDR=f"203.0.113.{n + 1}"))
-
-    started = time.monotonic()
-    await database_sync_to_async(burst)()
-
-    def soon():
-        return getattr(counted.instances.get("OwnerConsumer.render"), "soon", None)
-
-    await settled(soon, lambda: calls["OwnerConsumer.waiting_changed"], lambda: ARRIVALS)
-    took = time.monotonic() - started
-    renders = calls["OwnerConsumer.render"] - 1
-    assert 1 <= renders <= bound(took), (renders, took)
-    html = await stream.receive_from(timeout=5)
-    while f"{ARRIVALS} guests waiting" not in html:  # What was sent last shows everyone.
-        html = await stream.receive_from(timeout=5)
-    await stream.disconnect()
-
-
 async def listen_meeting(room, client: Client):
     communicator = await listen(meeting_path(room), client)
     return communicator, await receive(communicator, "welcome")
@@ -182,3 +151,14 @@ async def test_who_is_here_lists_the_first_and_counts_the_rest(bobs_room):
         assert text(elements(listed, "li", class_="people-more muted")[0]) == "and 3 more"
         assert "Person 00" in html and f"Person {PRESENCE_LIST_MAX + 2}" not in html
     await people.disconnect()
+
+
+async def test_a_lone_arrival_shows_at_once(bobs_room, settings):
+    settings.STREAM_COALESCE_MS = 3_600_000  # An hour: only a render at once can pass.
+    watcher = await browser(bobs_room, name="Watcher")
+    people = await listen(f"/ws{bobs_room.participant_path}room/", watcher)
+    await people.receive_from(timeout=5)
+    meeting, _ = await listen_meeting(bobs_room, await browser(bobs_room, name="Pat"))
+    assert "Pat" in await people.receive_from(timeout=5)
+    for socket in (people, meeting):
+        await socket.disconnect()
