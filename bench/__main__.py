@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 from bench.server import raise_open_files_limit
 
 ROOT = Path(__file__).resolve().parent.parent
-SUITES = ("dashboard", "waiting", "burst", "capacity", "two-processes", "meeting")
+SUITES = ("dashboard", "waiting", "burst", "capacity", "two-processes", "presence", "meeting")
 
 
 def bench_database_url() -> str:
@@ -71,6 +71,9 @@ def main() -> None:
         "--only", default=",".join(SUITES), help=f"comma-separated, of: {', '.join(SUITES)}"
     )
     parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
+    parser.add_argument(
+        "--presence-tabs", type=int, default=100, help="tabs one member opens (presence suite)"
+    )
     meeting_options = parser.add_argument_group("meeting")
     meeting_options.add_argument(
         "--meeting-runs", type=int, default=20, help="timed joins per size (and baseline runs)"
@@ -109,7 +112,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
 
-    from bench import burst, capacity, dashboard, meeting, two_processes, waiting
+    from bench import burst, capacity, dashboard, meeting, presence, two_processes, waiting
     from bench.server import Server
 
     backend = "PostgreSQL + Redis" if os.environ.get("REDIS_URL") else "SQLite + in-memory layer"
@@ -129,6 +132,9 @@ def main() -> None:
     for name in suites:
         if name == "two-processes":
             lines += asyncio.run(two_processes.run(args.samples))
+            continue
+        if name == "presence":  # two servers of its own: before and after, in one run
+            lines += asyncio.run(presence.run(args.presence_tabs, min(args.samples, 20)))
             continue
         if name == "meeting":
             sizes = [int(size) for size in args.meeting_sizes.split(",")]

@@ -32,6 +32,17 @@ def client_address(request: HttpRequest) -> str:
     return network(address)
 
 
+def scope_address(scope: dict) -> str:
+    """client_address() for a WebSocket: the same client, from the ASGI scope."""
+    client = scope.get("client")
+    address = client[0] if client else "unknown"
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = dict(scope.get("headers", [])).get(b"x-forwarded-for", b"").decode("latin-1")
+        if forwarded:
+            address = forwarded.split(",")[-1].strip()
+    return network(address)
+
+
 def network(address: str) -> str:
     """One home or office is given a whole IPv6 /64 and may send from any of its addresses:
     counted per address, one machine would be 2**64 clients. IPv4 mapped into IPv6 is IPv4."""

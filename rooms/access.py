@@ -208,12 +208,13 @@ class RoomAccess:
         self.forget("member", "actor")
         self.room.mark_used()
 
-    def ask(self, name: str) -> JoinRequest:
-        """Knock on the locked room as this browser (see JoinRequest.ask for what may raise)."""
+    def ask(self, name: str, client: str = "") -> JoinRequest:
+        """Knock on the locked room as this browser, from `client` (common.limits.client; see
+        JoinRequest.ask for what may raise)."""
         if self.guest_id is None:  # Made once, so a request outlives its tab.
             self.session[GUEST_KEY] = secrets.token_urlsafe(16)
         self.forget("join_request", "member", "actor")
-        self.join_request = JoinRequest.ask(self.room, self.guest_id, name)
+        self.join_request = JoinRequest.ask(self.room, self.guest_id, name, client)
         return self.join_request
 
     def leave(self) -> None:

@@ -17,21 +17,60 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from common import limits
+
 from . import ice, push
 from .access import RoomAccess
 from .forms import JoinForm
-from .models import JoinRequest, Presence, Room
+from .models import JoinRequest, Presence, Room, RoomSocket
 
 logger = logging.getLogger(__name__)
 REFUSED = 4403  # Not 1006/1011-1013, so htmx's ws extension does not keep retrying.
 GONE = 4404
 PUSH_ONLY = 4400
+TOO_MANY = 4409  # This browser or address has ROOM_SOCKETS_PER_* open in the room already.
+
+
+class Soon:
+    """Runs `action` for trigger(): at once when it has not run for STREAM_COALESCE_MS, else
+    once at the end of that window for every trigger within it. A lone change shows at once; a
+    burst of them (fifty people arriving together) costs one run a window, not one each. A
+    trigger during a run makes one more after it, so the last change is always shown."""
+
+    def __init__(self, action) -> None:
+        self.action, self.task, self.lock = action, None, asyncio.Lock()
+        self.last = float("-inf")  # When it last ran, by the event loop's clock.
+
+    def trigger(self) -> None:
+        if self.task is None:
+            self.task = asyncio.create_task(self.run())
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        wait = self.last + settings.STREAM_COALESCE_MS / 1000 - loop.time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        self.task, self.last = None, loop.time()
+        async with self.lock:  # In order: an older render never goes out after a newer one.
+            try:
+                await self.action()
+            except Exception:  # A database or Redis hiccup: the next change renders again.
+                logger.exception("A coalesced push failed")
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
 
 
 class PushConsumer(AsyncWebsocketConsumer):
-    """authorize() names the groups to join (or None to refuse); render() the HTML to push."""
+    """authorize() names the groups to join (or None to refuse); render() the HTML to push.
+
+    A hint handled by refresh() renders at once; by refresh_soon(), coalesced (Soon)."""
 
     stream_groups: list[str] = []
+    soon: Soon | None = None
+    ended = False
+    shown = ""  # What this socket last sent: the same again is not sent.
 
     @property
     def stream(self) -> dict:
@@ -47,12 +86,21 @@ class PushConsumer(AsyncWebsocketConsumer):
         if not groups:
             await self.close(code=REFUSED)
             return
+        if not await self.within_caps():
+            await self.close(code=TOO_MANY)
+            return
         self.stream_groups = groups
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.refresh()
 
+    async def within_caps(self) -> bool:
+        return True
+
     async def disconnect(self, code: int) -> None:
+        self.ended = True
+        if self.soon is not None:
+            self.soon.cancel()
         for group in self.stream_groups:
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -60,16 +108,25 @@ class PushConsumer(AsyncWebsocketConsumer):
         await self.close(code=PUSH_ONLY)  # Changes go through HTTP posts, never a socket.
 
     async def refresh(self, event: dict | None = None) -> None:
+        if self.ended:
+            return
         html = await database_sync_to_async(self.render)()
         if html is None:  # Rights or link gone since connect (new links, for one).
             await self.send_gone("links")
-        else:
+        elif html != self.shown:
+            self.shown = html
             await self.send(text_data=html)
+
+    async def refresh_soon(self, event: dict | None = None) -> None:
+        if self.soon is None:
+            self.soon = Soon(self.refresh)
+        self.soon.trigger()
 
     async def room_deleted(self, event: dict) -> None:
         await self.send_gone("deleted")
 
     async def send_gone(self, reason: str) -> None:
+        self.ended = True
         await self.send(
             text_data=render_to_string("rooms/lobby.html#room-gone", {"reason": reason})
         )
@@ -91,11 +148,88 @@ class OwnerConsumer(PushConsumer):
         context = {**self.stream, **JoinRequest.objects.owner_list(self.owner), "rooms": rooms}
         return render_to_string("rooms/notifications.html#owner-snapshot", context)
 
-    waiting_changed = PushConsumer.refresh
-    room_deleted = PushConsumer.refresh
+    waiting_changed = room_deleted = PushConsumer.refresh
 
 
-class HostConsumer(PushConsumer):
+class Beats:
+    """The heartbeat of this process's open room sockets: every PRESENCE_HEARTBEAT, one write
+    for all their RoomSocket rows and one for the requests of the guests among them, not one
+    per socket (2,000 idle guests cost two queries a beat). A row cleared while its process
+    was too busy to beat is not counted again until it reconnects: the caps err on the open
+    side."""
+
+    def __init__(self) -> None:
+        self.sockets: set[str] = set()
+        self.requests: dict[str, int] = {}  # A waiting guest's socket: their request's pk.
+        self.task: asyncio.Task | None = None
+
+    def add(self, channel_name: str, request: int | None = None) -> None:
+        self.sockets.add(channel_name)
+        if request is not None:
+            self.requests[channel_name] = request
+        loop = asyncio.get_running_loop()
+        if self.task is None or self.task.done() or self.task.get_loop() is not loop:
+            self.task = loop.create_task(self.run())
+
+    def discard(self, channel_name: str) -> None:
+        self.sockets.discard(channel_name)
+        self.requests.pop(channel_name, None)
+
+    async def run(self) -> None:
+        while self.sockets:
+            await asyncio.sleep(settings.PRESENCE_HEARTBEAT)
+            try:
+                await database_sync_to_async(self.beat)(
+                    list(self.sockets), list(self.requests.values())
+                )
+            except Exception:  # A database hiccup: the next beat tries again.
+                logger.exception("Room socket heartbeat failed")
+
+    @staticmethod
+    def beat(sockets: list[str], requests: list[int]) -> None:
+        now, step = timezone.now(), 500
+        for n in range(0, len(sockets), step):
+            RoomSocket.objects.filter(channel_name__in=sockets[n : n + step]).update(seen_at=now)
+        for n in range(0, len(requests), step):
+            JoinRequest.objects.filter(pk__in=requests[n : n + step]).seen()
+
+
+beats = Beats()
+
+
+class RoomStream(PushConsumer):
+    """A stream of one room, by its link: counted against the room's socket caps while it is
+    open (RoomSocket), its row refreshed by the process's Beats."""
+
+    access: RoomAccess
+    counted = False
+
+    def socket_row(self) -> dict:
+        session = self.scope["session"].session_key or ""
+        return {"session_key": session, "address": limits.scope_address(self.scope)}
+
+    async def within_caps(self) -> bool:
+        room, row = self.access.room, self.socket_row()
+        if not await database_sync_to_async(RoomSocket.claim)(room, self.channel_name, **row):
+            return False
+        self.counted = True
+        beats.add(self.channel_name, self.beaten_request())
+        return True
+
+    def beaten_request(self) -> int | None:
+        return None
+
+    async def disconnect(self, code: int) -> None:
+        await super().disconnect(code)
+        if self.counted:
+            beats.discard(self.channel_name)
+            await database_sync_to_async(self.closed)()
+
+    def closed(self) -> None:
+        RoomSocket.release(self.channel_name)
+
+
+class HostConsumer(RoomStream):
     """A host in the room: the waiting list, the Privacy switch and the links."""
 
     def authorize(self) -> list[str] | None:
@@ -115,16 +249,27 @@ class HostConsumer(PushConsumer):
     waiting_changed = room_changed = PushConsumer.refresh
 
 
-class GuestConsumer(PushConsumer):
-    """A guest in the lobby: only their own request, by the guest id in their session."""
+class GuestConsumer(RoomStream):
+    """A guest in the lobby: only their own request, by the guest id in their session. While
+    this page is open the request is seen (Beats); once it has been closed for
+    WAITING_LEFT_AFTER the guest counts as left."""
 
     def authorize(self) -> list[str] | None:
         access = RoomAccess.from_scope(self.scope)
         if access is None or access.join_request is None:
             return None
         self.access = access
+        access.join_request.revisit()  # Expired: deleted, and the snapshot offers Ask to join.
         code = access.room.code
         return [push.guest_group(code, access.guest_id), push.room_group(code)]
+
+    def beaten_request(self) -> int:
+        return self.access.join_request.pk  # Seen while this page is open.
+
+    def closed(self) -> None:
+        super().closed()
+        # The page closed now: "left" counts from here.
+        JoinRequest.objects.filter(pk=self.access.join_request.pk).seen()
 
     def render(self) -> str | None:
         access = self.access.reloaded()
@@ -139,9 +284,9 @@ class GuestConsumer(PushConsumer):
     own_request_changed = room_changed = PushConsumer.refresh
 
 
-class PresenceConsumer(PushConsumer):
+class PresenceConsumer(RoomStream):
     """Someone on the room page: "Who is here now", re-rendered whenever the meeting sockets
-    (which store who is here) say it changed."""
+    (which store who is here) say it changed: at most once a STREAM_COALESCE_MS."""
 
     def authorize(self) -> list[str] | None:
         access = RoomAccess.from_scope(self.scope)
@@ -154,14 +299,13 @@ class PresenceConsumer(PushConsumer):
         access = self.access.reloaded()  # Privacy shows in the hosts' buttons; new links end it.
         if access is None or access.link is None:
             return None
-        people = Presence.objects.filter(room=access.room).here()
+        people = Presence.objects.filter(room=access.room).first_here()
         me = self.scope["session"].session_key
         context = {**self.stream, "room": access.room, "member": self.access.member}
-        return render_to_string(
-            "rooms/room.html#presence-list", {**context, "people": people, "me": me}
-        )
+        return render_to_string("rooms/room.html#presence-list", {**context, **people, "me": me})
 
-    presence_changed = room_changed = PushConsumer.refresh
+    presence_changed = PushConsumer.refresh_soon
+    room_changed = PushConsumer.refresh
 
 
 # The meeting socket (docs/meeting.md): it receives, so what it takes is checked and bounded.
@@ -169,7 +313,7 @@ class PresenceConsumer(PushConsumer):
 MAX_FRAME = 64 * 1024
 BURST, RATE = 200, 50  # Messages at once, then per second, per socket.
 BAD_MESSAGE, TOO_BIG, TOO_FAST, ENDED = 4400, 4413, 4429, 4410
-CLOSE_CODES = {"links": GONE, "deleted": GONE}  # Any other reason: ENDED.
+CLOSE_CODES = {"links": GONE, "deleted": GONE, "sockets": TOO_MANY}  # Any other reason: ENDED.
 PEER_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 SDP_TYPES = {"offer", "answer", "pranswer", "rollback"}
 CANDIDATE = {"candidate": str, "sdpMid": str, "sdpMLineIndex": int, "usernameFragment": str}
@@ -250,6 +394,8 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
     presence: Presence | None = None
     closing = False
     state: tuple[bool, bool, str | None] = (False, False, None)  # Audio, video, screen: stored.
+    rosters: Soon | None = None
+    roster: list[dict] | None = None  # The last one sent: the same again is not sent.
 
     async def connect(self) -> None:
         welcome = await database_sync_to_async(self.arrive)()
@@ -258,6 +404,8 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
             self.closing = True
             await self.close(code=REFUSED)
             return
+        if welcome == "sockets":
+            return await self.end("sockets")
         code = self.access.room.code
         self.peer_group = push.peer_group(code, self.presence.peer_id)
         self.meeting_groups = [self.peer_group, push.presence_group(code), push.room_group(code)]
@@ -266,13 +414,16 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
         self.bucket = Bucket()
         await self.send_json(welcome)
         self.heartbeat = asyncio.create_task(self.keep_alive())
+        beats.add(self.channel_name)  # Its RoomSocket row; keep_alive() beats its Presence.
         await self.tell_the_room()  # Everyone's roster, this one's first among them.
 
-    def arrive(self) -> dict | None:
+    def arrive(self) -> dict | str | None:
         access = RoomAccess.from_scope(self.scope)
         if access is None or access.member is None:
             return None
         self.access = access
+        if not RoomSocket.claim(access.room, self.channel_name, **self.socket_row()):
+            return "sockets"
         self.presence = self.store_presence()
         roster = Presence.objects.filter(room=access.room).roster()
         media = any(peer["media"] for peer in roster if peer["id"] == self.presence.peer_id)
@@ -285,6 +436,10 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
             "mesh_limit": settings.MEETING_MESH_LIMIT,
             "ice_servers": ice.ice_servers(self.presence.peer_id),
         }
+
+    def socket_row(self) -> dict:
+        session = self.scope["session"].session_key or ""
+        return {"session_key": session, "address": limits.scope_address(self.scope)}
 
     def store_presence(self, peer_id: str | None = None) -> Presence:
         user = self.access.user
@@ -342,10 +497,19 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
         await self.end(event["reason"])
 
     async def presence_changed(self, event: dict) -> None:
+        if self.rosters is None:
+            self.rosters = Soon(self.send_roster)
+        self.rosters.trigger()
+
+    async def send_roster(self) -> None:
+        if self.closing:
+            return
         roster = await database_sync_to_async(
             Presence.objects.filter(room_id=self.access.room.pk).roster
         )()
-        await self.send_json({"type": "roster", "peers": roster})
+        if roster != self.roster:
+            self.roster = roster
+            await self.send_json({"type": "roster", "peers": roster})
 
     async def room_changed(self, event: dict) -> None:
         access = await database_sync_to_async(self.access.reloaded)()
@@ -356,6 +520,10 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
 
     async def room_deleted(self, event: dict) -> None:
         await self.end("deleted")
+
+    def leave(self) -> None:
+        Presence.objects.filter(channel_name=self.channel_name).delete()
+        RoomSocket.release(self.channel_name)
 
     async def tell_the_room(self) -> None:
         await self.channel_layer.group_send(
@@ -384,11 +552,13 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if self.presence is None:
             return
+        self.closing = True
         self.heartbeat.cancel()
+        beats.discard(self.channel_name)
+        if self.rosters is not None:
+            self.rosters.cancel()
         # Closing the tab closes the socket: the row goes, and everyone's list follows.
-        await database_sync_to_async(
-            Presence.objects.filter(channel_name=self.channel_name).delete
-        )()
+        await database_sync_to_async(self.leave)()
         for group in self.meeting_groups:
             await self.channel_layer.group_discard(group, self.channel_name)
         await self.tell_the_room()

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
@@ -19,6 +19,7 @@ from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 
 from . import push
@@ -32,6 +33,8 @@ ASK_AGAIN_AFTER = timedelta(seconds=10)
 # The owner's notification area lists this many requests and counts the rest: a list of every
 # guest re-rendered on each ask outgrew daphne's 1 MiB WebSocket frame at about 800 waiting.
 OWNER_LIST_MAX = 50
+# "Who is here now" lists this many and counts the rest, for the same reason.
+PRESENCE_LIST_MAX = 50
 
 
 @dataclass(frozen=True)
@@ -129,9 +132,10 @@ def copy_upload(upload: FieldFile) -> str:
 
 class RoomQuerySet(models.QuerySet):
     def for_dashboard(self, owner: User) -> RoomQuerySet:
-        pending = models.Count(
-            "join_requests", filter=models.Q(join_requests__status="pending"), distinct=True
+        waiting = models.Q(
+            join_requests__status="pending", join_requests__seen_at__gte=left_since()
         )
+        pending = models.Count("join_requests", filter=waiting, distinct=True)
         return (
             self.filter(owner=owner)
             .annotate(waiting_count=pending)
@@ -356,7 +360,7 @@ class Room(models.Model):
 
     def host_list(self) -> dict:
         """A host panel's waiting list: the first OWNER_LIST_MAX and how many wait in all."""
-        return first_waiting(self.waiting())
+        return first_waiting(self.waiting().listed().order_by("left", "asked_at", "id"))
 
     def waiting(self) -> models.QuerySet[JoinRequest]:
         return self.join_requests.filter(status=JoinRequest.Status.PENDING)
@@ -414,6 +418,29 @@ class Room(models.Model):
         with transaction.atomic():
             return self._allow_pending(by=by)
 
+    def deny_all(self, *, by: Actor) -> int:
+        """Turn away everyone waiting, those who left too, in one step and one log entry: a
+        flood of requests is cleared without a click per request. They may ask again later.
+        Returns how many were denied."""
+        with transaction.atomic():
+            # Locked rows, as in _allow_pending: a decision at the same moment waits, then finds
+            # the request already decided, so every guest gets exactly one outcome.
+            guest_ids = list(self.waiting().select_for_update().values_list("guest_id", flat=True))
+            if not guest_ids:
+                return 0
+            self.join_requests.filter(
+                status=JoinRequest.Status.PENDING, guest_id__in=guest_ids
+            ).update(
+                status=JoinRequest.Status.DENIED,
+                decided_at=timezone.now(),
+                decided_by=by.user,
+                decided_by_name=by.name[:50],
+            )
+            detail = f"{len(guest_ids)} guest{'s' if len(guest_ids) != 1 else ''}"
+            Activity.record(self, Activity.Kind.DENIED_ALL, by=by, detail=detail)
+            push.requests_changed(self.code, self.owner_id, guest_ids)
+        return len(guest_ids)
+
     def _allow_pending(self, *, by: Actor) -> int:
         # Locked rows: a host deciding on one of them at the same moment waits, then finds it
         # already decided, so every guest gets exactly one outcome.
@@ -430,6 +457,30 @@ class WaitingRoomFull(Exception):
     """The room already has WAITING_ROOM_CAP guests waiting: a flood stops there."""
 
 
+class TooManyWaiting(Exception):
+    """This client already has WAITING_PER_CLIENT requests waiting in the room: one machine
+    cannot fill the waiting room for everyone else."""
+
+
+def left_since() -> datetime:
+    """A pending request whose guest has had no waiting page open since this moment has left."""
+    return timezone.now() - timedelta(seconds=settings.WAITING_LEFT_AFTER)
+
+
+def expired_since() -> datetime:
+    return timezone.now() - timedelta(seconds=settings.WAITING_EXPIRE_AFTER)
+
+
+def client_pseudonym(client: str) -> str:
+    """What a request stores of the client that asked (common.limits.client): a keyed digest,
+    enough to count a client's requests, not an address anyone can read back."""
+    return (
+        salted_hmac("join-request-client", client, algorithm="sha256").hexdigest()[:32]
+        if client
+        else ""
+    )
+
+
 class AskedTooSoon(Exception):
     """A denied guest asked again within ASK_AGAIN_AFTER of their last ask."""
 
@@ -442,9 +493,28 @@ class JoinRequestQuerySet(models.QuerySet):
     def pending_for_owner(self, owner: User) -> JoinRequestQuerySet:
         return (
             self.filter(room__owner=owner, status=JoinRequest.Status.PENDING)
+            .listed()
             .select_related("room")
-            .order_by("room__name", "room_id", "asked_at", "id")
+            .order_by("room__name", "room_id", "left", "asked_at", "id")
         )
+
+    def here(self) -> JoinRequestQuerySet:
+        """Waiting with a page open, or not for long: these count, against the caps too."""
+        return self.filter(seen_at__gte=left_since())
+
+    def listed(self) -> JoinRequestQuerySet:
+        """Not yet expired, marked `left` when the guest has had no page open for a while."""
+        left = models.ExpressionWrapper(
+            models.Q(seen_at__lt=left_since()), output_field=models.BooleanField()
+        )
+        return self.filter(seen_at__gte=expired_since()).annotate(left=left)
+
+    def expired(self) -> JoinRequestQuerySet:
+        return self.filter(status=JoinRequest.Status.PENDING, seen_at__lt=expired_since())
+
+    def seen(self) -> int:
+        """Their guest has a waiting page open now (its socket, or a reload)."""
+        return self.update(seen_at=timezone.now())
 
     def owner_list(self, owner: User) -> dict:
         """The owner's notification area: the first OWNER_LIST_MAX requests and how many wait."""
@@ -452,16 +522,19 @@ class JoinRequestQuerySet(models.QuerySet):
 
 
 def first_waiting(pending: models.QuerySet) -> dict:
-    """The first OWNER_LIST_MAX of `pending`, and how many wait in all.
+    """The first OWNER_LIST_MAX of `pending` (`listed()`, those who left after the others), and
+    how many wait in all, not counting those who left.
 
     A pushed list must stay well under daphne's 1 MiB frame, however many wait. One query while
     the list is short; the count only when there are more than it shows."""
     listed = list(pending[: OWNER_LIST_MAX + 1])
     if len(listed) <= OWNER_LIST_MAX:
-        return {"requests": listed, "waiting_total": len(listed), "more_waiting": 0}
-    total = pending.count()
+        total = sum(not request.left for request in listed)
+        return {"requests": listed, "waiting_total": total, "more_waiting": 0}
     listed = listed[:OWNER_LIST_MAX]
-    return {"requests": listed, "waiting_total": total, "more_waiting": total - len(listed)}
+    total = pending.filter(left=False).count()
+    shown = sum(not request.left for request in listed)
+    return {"requests": listed, "waiting_total": total, "more_waiting": total - shown}
 
 
 class JoinRequest(models.Model):
@@ -486,6 +559,9 @@ class JoinRequest(models.Model):
         related_name="+",
     )
     decided_by_name = models.CharField(max_length=50, blank=True)
+    # When the guest last had a waiting page open (lobby.html's socket beats while it is).
+    seen_at = models.DateTimeField(default=timezone.now)
+    client = models.CharField(max_length=32, blank=True, editable=False)  # client_pseudonym()
 
     objects = JoinRequestQuerySet.as_manager()
 
@@ -500,11 +576,13 @@ class JoinRequest(models.Model):
         return f"{self.display_name} → {self.room}"
 
     @classmethod
-    def ask(cls, room: Room, guest_id: str, display_name: str) -> JoinRequest:
+    def ask(cls, room: Room, guest_id: str, display_name: str, client: str = "") -> JoinRequest:
         """Knock on a locked room: one stored request per guest, so asking twice is one request.
 
         A denied guest may ask again, but not within ASK_AGAIN_AFTER of their last ask. A room
         unlocked since the guest's page read it lets them in: nobody waits in an open room.
+        `client` (common.limits.client) has at most WAITING_PER_CLIENT requests waiting here;
+        requests whose guest left count for neither cap, and expired ones are deleted.
         """
         with transaction.atomic():
             # The room's row lock puts this ask wholly before or after an unlocking, which
@@ -514,11 +592,18 @@ class JoinRequest(models.Model):
                 .values_list("locked", flat=True)
                 .get(pk=room.pk)
             )
-            waiting = room.waiting().exclude(guest_id=guest_id)
+            room.join_requests.expired().delete()
+            waiting = room.waiting().here().exclude(guest_id=guest_id)
             if is_locked and waiting.count() >= settings.WAITING_ROOM_CAP:
                 raise WaitingRoomFull
+            pseudonym = client_pseudonym(client)
+            mine = waiting.filter(client=pseudonym)
+            if is_locked and pseudonym and mine.count() >= settings.WAITING_PER_CLIENT:
+                raise TooManyWaiting
             join_request, created = cls.objects.select_for_update().get_or_create(
-                room=room, guest_id=guest_id, defaults={"display_name": display_name}
+                room=room,
+                guest_id=guest_id,
+                defaults={"display_name": display_name, "client": pseudonym},
             )
             if not is_locked and join_request.status != cls.Status.ALLOWED:
                 join_request.display_name = display_name
@@ -535,7 +620,8 @@ class JoinRequest(models.Model):
                     raise AskedTooSoon(max(1, round(wait.total_seconds())))
                 join_request.display_name = display_name
                 join_request.status = cls.Status.PENDING
-                join_request.asked_at = timezone.now()
+                join_request.asked_at = join_request.seen_at = timezone.now()
+                join_request.client = pseudonym
                 join_request.decided_at = join_request.decided_by = None
                 join_request.decided_by_name = ""
                 join_request.save()
@@ -559,6 +645,20 @@ class JoinRequest(models.Model):
         )
         push.requests_changed(room.code, room.owner_id, [guest_id])
         return join_request
+
+    def revisit(self) -> bool:
+        """The guest has their waiting page open (again): a pending request is seen now, back in
+        the lists and counts if it was marked left. An expired one is deleted instead (False):
+        the guest asks again, as anyone new would."""
+        if self.status != self.Status.PENDING:
+            return True
+        pending = JoinRequest.objects.filter(pk=self.pk, status=self.Status.PENDING)
+        if self.seen_at < expired_since():
+            pending.filter(seen_at__lt=expired_since()).delete()
+            return False
+        self.seen_at = timezone.now()
+        pending.update(seen_at=self.seen_at)
+        return True
 
     def allow(self, *, by: Actor) -> bool:
         """Let the guest in; False when someone else decided first (their decision stands)."""
@@ -610,6 +710,16 @@ class PresenceQuerySet(models.QuerySet):
 
     def gone(self) -> PresenceQuerySet:
         return self.filter(seen_at__lt=timezone.now() - presence_timeout())
+
+    def first_here(self) -> dict:
+        """ "Who is here now": the first PRESENCE_LIST_MAX by arrival, and how many more. A
+        pushed list stays small however many sockets a room has; the count only past it."""
+        here = self.here()
+        people = list(here[: PRESENCE_LIST_MAX + 1])
+        if len(people) <= PRESENCE_LIST_MAX:
+            return {"people": people, "more_people": 0}
+        more = here.count() - PRESENCE_LIST_MAX
+        return {"people": people[:PRESENCE_LIST_MAX], "more_people": more}
 
     def roster(self) -> list[dict]:
         """The meeting's roster (docs/meeting.md): everyone here by arrival; the first
@@ -717,6 +827,61 @@ class Presence(models.Model):
             push.close_meetings(peers, reason)
 
 
+class RoomSocket(models.Model):
+    """One open socket of a room's streams (the lobby's, the room page's, the meeting), so that
+    every process counts a browser's and an address's sockets against the caps.
+
+    Refreshed every PRESENCE_HEARTBEAT (rooms.consumers.Beats, one write per process): the rows
+    of a process that died stop counting, and go."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="+")
+    channel_name = models.CharField(max_length=200, unique=True)
+    session_key = models.CharField(max_length=40, editable=False)
+    client = models.CharField(max_length=32, editable=False)  # client_pseudonym(address)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["room", "session_key"]),
+            models.Index(fields=["room", "client"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel_name} in {self.room_id}"
+
+    @classmethod
+    def claim(cls, room: Room, channel_name: str, session_key: str, address: str) -> bool:
+        """Count this socket in, unless its session or its address (common.limits.network)
+        already has as many open in the room as ROOM_SOCKETS_PER_SESSION or _PER_ADDRESS allow
+        (or the room is gone); then nothing is stored (False).
+
+        Counted and stored under the room's row lock, so sockets opening at once take their
+        turns: a burst gets exactly the caps, never more, and never none."""
+        since = timezone.now() - presence_timeout()
+        client = client_pseudonym(address)
+        with transaction.atomic():
+            if not Room.objects.select_for_update(no_key=True).filter(pk=room.pk).exists():
+                return False
+            cls.objects.filter(room=room, seen_at__lt=since).delete()
+            counts = cls.objects.filter(room=room).aggregate(
+                session=models.Count("pk", filter=models.Q(session_key=session_key)),
+                address=models.Count("pk", filter=models.Q(client=client)),
+            )
+            if (
+                counts["session"] >= settings.ROOM_SOCKETS_PER_SESSION
+                or counts["address"] >= settings.ROOM_SOCKETS_PER_ADDRESS
+            ):
+                return False
+            cls.objects.create(
+                room=room, channel_name=channel_name, session_key=session_key, client=client
+            )
+        return True
+
+    @classmethod
+    def release(cls, channel_name: str) -> None:
+        cls.objects.filter(channel_name=channel_name).delete()
+
+
 class Activity(models.Model):
     """What happened to a room, written in the same transaction as the change it records."""
 
@@ -729,6 +894,7 @@ class Activity(models.Model):
         DUPLICATED = "duplicated", "Duplicated"
         ALLOWED = "allowed", "Guest allowed"
         DENIED = "denied", "Guest denied"
+        DENIED_ALL = "denied_all", "Everyone waiting denied"
         DELETED = "deleted", "Deleted"
         MUTED = "muted", "Muted"
         REMOVED = "removed", "Removed from room"

@@ -20,6 +20,7 @@ urlpatterns = [
     path("rooms/<uuid:code>/requests/<int:pk>/allow/", views.allow_request, name="allow_request"),
     path("rooms/<uuid:code>/requests/<int:pk>/deny/", views.deny_request, name="deny_request"),
     path("rooms/<uuid:code>/requests/allow-all/", views.allow_all, name="allow_all"),
+    path("rooms/<uuid:code>/requests/deny-all/", views.deny_all, name="deny_all"),
     path("rooms/<uuid:code>/host/privacy/", views.host_privacy, name="host_privacy"),
     # Owner or host, in the meeting (docs/meeting.md, "Host actions"): a person by their peer id.
     path("rooms/<uuid:code>/people/<str:peer>/mute/", views.mute, name="mute"),

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -39,6 +40,7 @@ from .models import (
     MeetingActionRefused,
     Presence,
     Room,
+    TooManyWaiting,
     WaitingRoomFull,
 )
 
@@ -296,6 +298,8 @@ def lobby(request: HtmxHttpRequest, slug: str, secret: str) -> HttpResponse:
     access = link_access_or_404(request, slug, secret)
     if access.request_allowed:
         return redirect("rooms:room", slug, secret)  # Let in while away: straight in.
+    if access.join_request and not access.join_request.revisit():
+        access.forget("join_request")  # Expired while away: they ask again.
     name = request.user.display_name if request.user.is_authenticated else ""
     return render_lobby(request, access, JoinForm(initial={"display_name": name}))
 
@@ -312,13 +316,19 @@ def join(request: HtmxHttpRequest, slug: str, secret: str) -> HttpResponse:
     limit, window = settings.ASK_LIMIT
     limits.take(request, "ask", limit, window, "Too many requests to join from your address.")
     try:
-        access.ask(form.cleaned_data["display_name"])
+        access.ask(form.cleaned_data["display_name"], limits.client(request))
     except AskedTooSoon as too_soon:
         wait = f"Please wait {too_soon.seconds_left} seconds before asking again."
         return render_lobby(request, access, form, status=429, ask_error=wait)
     except WaitingRoomFull:
         full = "The waiting room is full right now. Please try again in a few minutes."
         return render_lobby(request, access, form, status=503, ask_error=full)
+    except TooManyWaiting:
+        mine = (
+            f"{settings.WAITING_PER_CLIENT} requests from your address are already waiting "
+            "for this room. Please wait until a host answers them, or sign in to ask as yourself."
+        )
+        return render_lobby(request, access, form, status=429, ask_error=mine)
     return navigate(request, reverse("rooms:lobby", args=[slug, secret]))
 
 
@@ -332,7 +342,7 @@ def room_page(request: HttpRequest, slug: str, secret: str) -> HttpResponse:
         "room": room,
         "member": access.member,
         "secret": secret,
-        "people": room.presences.here(),
+        **room.presences.first_here(),
         "me": request.session.session_key,
         **(room.host_list() if access.member.is_host else {}),
         "presence_stream": stream_path(access, "room"),
@@ -383,9 +393,11 @@ def after_decision(request: HtmxHttpRequest, room: Room) -> HttpResponse:
     if request.htmx:
         return render(request, "rooms/room.html#host-panel", {"room": room, **room.host_list()})
     back = request.headers.get("referer", "")
-    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        return redirect(back)
-    return redirect(room.host_room_path)
+    return redirect(back if same_site(request, back) else room.host_room_path)
+
+
+def same_site(request: HttpRequest, url: str) -> bool:
+    return url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure())
 
 
 @require_POST
@@ -407,6 +419,25 @@ def allow_all(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
     access = host_access_or_404(request, code)
     access.room.allow_all(by=access.actor)
     return after_decision(request, access.room)
+
+
+@require_http_methods(["GET", "POST"])
+def deny_all(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
+    access = host_access_or_404(request, code)
+    room = access.room
+    if request.method == "GET":
+        back = request.headers.get("referer", "")
+        context = {"room": room, "back": back if same_site(request, back) else room.host_room_path}
+        return render_dialog(request, "rooms/deny_all_dialog.html", context)
+    denied = room.deny_all(by=access.actor)
+    if from_script(request) and not request.htmx:  # The room page's dialog: its socket shows it.
+        return HttpResponse(status=204)
+    if not request.htmx:
+        guests = f"{denied} guest{pluralize(denied)}"
+        messages.success(request, f"Denied everyone waiting for “{room.name}”: {guests}.")
+        back = request.POST.get("next", "")
+        return redirect(back if same_site(request, back) else room.host_room_path)
+    return after_decision(request, room)
 
 
 @require_POST

@@ -277,6 +277,32 @@ PASSWORD_RESET_LIMIT = (5, 900)
 # how many guests may wait in one room at once.
 ASK_LIMIT = (env_int("ASK_LIMIT_PER_MINUTE", 30), 60)
 WAITING_ROOM_CAP = env_int("WAITING_ROOM_CAP", 1000)
+# Requests one client (an account, or an address: IPv6 by /64) may have waiting in one room at
+# once, so one machine cannot fill the waiting room.
+WAITING_PER_CLIENT = env_int("WAITING_PER_CLIENT", 5)
+# Seconds a waiting guest may have no waiting page open (its socket gone, no reload) before the
+# request counts as left: out of the counts and the caps, shown as "left"; and before it
+# expires (deleted). Left must outlast a few heartbeats of the page's socket.
+WAITING_LEFT_AFTER = env_int("WAITING_LEFT_AFTER", 120)
+WAITING_EXPIRE_AFTER = env_int("WAITING_EXPIRE_AFTER", 3600)
+if WAITING_LEFT_AFTER < 3 * PRESENCE_HEARTBEAT:
+    raise ImproperlyConfigured(
+        f"WAITING_LEFT_AFTER must be at least 3 x PRESENCE_HEARTBEAT ({3 * PRESENCE_HEARTBEAT}), "
+        f"not {WAITING_LEFT_AFTER}: a waiting page beats every PRESENCE_HEARTBEAT seconds."
+    )
+if WAITING_EXPIRE_AFTER < WAITING_LEFT_AFTER:
+    raise ImproperlyConfigured(
+        f"WAITING_EXPIRE_AFTER must be at least WAITING_LEFT_AFTER ({WAITING_LEFT_AFTER}), "
+        f"not {WAITING_EXPIRE_AFTER}."
+    )
+# Open sockets of one room (lobby, room page and meeting streams, every tab) per browser session
+# and per client address; past either, a new one is closed with 4409. A room page holds two or
+# three (three for a host).
+ROOM_SOCKETS_PER_SESSION = env_int("ROOM_SOCKETS_PER_SESSION", 12)
+ROOM_SOCKETS_PER_ADDRESS = env_int("ROOM_SOCKETS_PER_ADDRESS", 100)
+# "Who is here" (the room page's list and the meeting's roster) re-renders at most once in this
+# many milliseconds per socket: a lone change shows at once, a burst makes one render a window.
+STREAM_COALESCE_MS = env_int("STREAM_COALESCE_MS", 250)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -131,6 +131,10 @@ MATRIX: dict[str, Row] = {
     "rooms:allow_all": Row(
         "POST", lambda r: f"/rooms/{code(r)}/requests/allow-all/", hosts_only(302)
     ),
+    "rooms:deny_all": Row("GET", lambda r: f"/rooms/{code(r)}/requests/deny-all/", hosts_only(200)),
+    "rooms:deny_all POST": Row(
+        "POST", lambda r: f"/rooms/{code(r)}/requests/deny-all/", hosts_only(302)
+    ),
     "rooms:host_privacy": Row(
         "POST", lambda r: f"/rooms/{code(r)}/host/privacy/", hosts_only(302), {"locked": "0"}
     ),

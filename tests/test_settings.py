@@ -43,6 +43,17 @@ def start(code: str = PRINT_LAYER, **env: str) -> subprocess.CompletedProcess:
         ({"REDIS_URL": "localhost:6379"}, "REDIS_URL must be a URL"),
         ({"WAITING_ROOM_CAP": "lots"}, "WAITING_ROOM_CAP must be a whole number"),
         ({"ASK_LIMIT_PER_MINUTE": "0"}, "ASK_LIMIT_PER_MINUTE must be at least 1"),
+        ({"WAITING_PER_CLIENT": "0"}, "WAITING_PER_CLIENT must be at least 1"),
+        (
+            {"WAITING_LEFT_AFTER": "60"},
+            "WAITING_LEFT_AFTER must be at least 3 x PRESENCE_HEARTBEAT (90)",
+        ),
+        (
+            {"WAITING_LEFT_AFTER": "600", "WAITING_EXPIRE_AFTER": "300"},
+            "WAITING_EXPIRE_AFTER must be at least WAITING_LEFT_AFTER (600)",
+        ),
+        ({"ROOM_SOCKETS_PER_SESSION": "many"}, "ROOM_SOCKETS_PER_SESSION must be a whole number"),
+        ({"STREAM_COALESCE_MS": "0"}, "STREAM_COALESCE_MS must be at least 1"),
         ({"MEETING_MESH_LIMIT": "six"}, "MEETING_MESH_LIMIT must be a whole number"),
         ({"MEETING_MESH_LIMIT": "0"}, "MEETING_MESH_LIMIT must be at least 1"),
         ({"EMAIL_HOST": "mail", "EMAIL_PORT": "smtp"}, "EMAIL_PORT must be a whole number"),

@@ -302,7 +302,8 @@
     if (!config.is_host || link.origin !== location.origin) return false;
     const remove = config.remove.split("PEER");
     const path = link.pathname;
-    return path === config.end || (path.startsWith(remove[0]) && path.endsWith(remove[1]));
+    return link.hasAttribute("data-dialog") || path === config.end
+      || (path.startsWith(remove[0]) && path.endsWith(remove[1]));
   }
 
   async function submitForm(form) {
@@ -532,6 +533,7 @@
     deleted: ["This room has been deleted", "The owner deleted this room, so its links no longer work.", false],
     logout: ["You logged out", "You left the room when you logged out.", true],
     left: ["You left the room", "You left the room from another tab or window.", true],
+    sockets: ["Too many windows open", "This browser, or your network, has as many windows open in this room as it may. Close some of them, then reload this one.", false],
     error: ["The connection to the meeting closed", "Something went wrong with the connection. Reload the page to join again.", false],
   };
 
@@ -539,6 +541,7 @@
     if (over) return;
     if (code === 4403 && !reason) reason = "waiting";
     if (code === 4404 && !reason) reason = "links";
+    if (code === 4409 && !reason) reason = "sockets";
     if (!reason && code !== 4410) reason = "error";
     endMeeting();
     if (reason === "waiting") {
@@ -560,7 +563,7 @@
       link.href = config.lobby;
       link.textContent = "Back to the lobby";
       box.append(link);
-    } else if (reason === "error") {
+    } else if (reason === "error" || reason === "sockets") {
       const link = document.createElement("a");
       link.className = "button";
       link.href = location.href;
@@ -652,8 +655,8 @@
       else if (control?.dataset.control === "video") setDevice("video", !local.video);
       else if (control?.dataset.control === "screen") toggleScreen();
       else if (control?.dataset.control === "settings") openSettings();
-      // The host panel's "End meeting for all" and the people list's "Remove from room" are
-      // links to confirmation pages; here they open as dialogs.
+      // The host panel's "End meeting for all" and "Deny all" (data-dialog) and the people
+      // list's "Remove from room" are links to confirmation pages; here they open as dialogs.
       const confirm = target.closest("a[href]");
       if (confirm && isConfirmation(confirm)) {
         event.preventDefault();

@@ -369,6 +369,8 @@ async def test_a_steady_sender_under_the_rate_stays(bobs_room):
     signal = json.dumps({"type": "signal", "to": quinn_welcome["id"], "candidate": None})
     for _ in range(200):  # The whole burst at once,
         await pat.send_to(text_data=signal)
+    for _ in range(200):  # (relayed, so none of it is still queued behind what follows)
+        await receive(quinn, "signal")
     for _ in range(80):  # then 40 a second, under the rate, for two seconds.
         await pat.send_to(text_data=signal)
         await asyncio.sleep(0.025)

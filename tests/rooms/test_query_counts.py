@@ -48,7 +48,8 @@ def test_the_lobby_costs_a_new_visitor_one_query(client, alices_room, django_ass
 def test_the_lobby_reads_a_waiting_guests_request_once(
     alices_room, waiting_guest, django_assert_num_queries
 ):
-    with django_assert_num_queries(3):  # Room, session, the guest's own request.
+    # Room, session, the guest's own request, then it is seen (a waiting page is open).
+    with django_assert_num_queries(4):
         response = waiting_guest.get(alices_room.participant_path)
     assert response.status_code == 200
     assert response.context["join_request"].status == JoinRequest.Status.PENDING
@@ -72,10 +73,11 @@ def test_joining_an_unlocked_room(client, bobs_room, django_assert_num_queries):
 
 
 def test_asking_to_join_a_locked_room(client, alices_room, django_assert_num_queries):
-    # Room; JoinRequest.ask's transaction: SAVEPOINT, the room's privacy under a row lock, the
-    # waiting count, the guest's request looked up, then made (SAVEPOINT, INSERT, RELEASE),
-    # RELEASE; the new session holding the guest id.
-    with django_assert_num_queries(1 + (1 + 3 + 3 + 1) + NEW_SESSION):
+    # Room; JoinRequest.ask's transaction: SAVEPOINT, the room's privacy under a row lock,
+    # expired requests deleted, the waiting count, this client's waiting count, the guest's
+    # request looked up, then made (SAVEPOINT, INSERT, RELEASE), RELEASE; the new session
+    # holding the guest id.
+    with django_assert_num_queries(1 + (1 + 5 + 3 + 1) + NEW_SESSION):
         response = join(client, alices_room, alices_room.participant_secret, "Dana")
     assert response.status_code == 302
     assert response.url == alices_room.participant_path

@@ -54,6 +54,7 @@ def test_a_burst_of_wrong_logins_gets_only_the_limit(alice, settings, round):
 @pytest.mark.parametrize("round", range(3))
 def test_a_burst_of_asks_gets_only_the_limit(alices_room, settings, round):
     settings.ASK_LIMIT = (LIMIT, 60)
+    settings.WAITING_PER_CLIENT = BURST  # The rate limit is what this burst meets.
     address = next(addresses)
 
     def ask(n: int):
