@@ -2,11 +2,13 @@
 input with 422 like every form of the app (docs/contributing.md, the htmx error convention)."""
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import login
 from django.contrib.auth import views as auth
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
 from common import limits
@@ -62,18 +64,16 @@ login_form = LoginView.as_view(
 )
 
 
-@sensitive_post_parameters("password")
-def log_in(request: HttpRequest) -> HttpResponse:
-    """Django's LoginView, with failed attempts limited per client address (common.limits)."""
-    if request.method != "POST":
-        return login_form(request)
-    limit, window = settings.LOGIN_LIMIT
-    message = "Too many failed log-in attempts. Wait a few minutes and try again."
-    attempt = limits.take(request, "login", limit, window, message)
-    response = login_form(request)
-    if response.status_code != INVALID:
-        limits.give_back(attempt)
-    return response
+log_in = sensitive_post_parameters("password")(limits.limit_logins(login_form))
+
+
+class AdminSite(admin.AdminSite):
+    """Django's admin (accounts.apps.AdminConfig installs it), whose log-in form spends the
+    same limit as ours: a password guessed there is no cheaper than at /accounts/login/."""
+
+    @method_decorator(limits.limit_logins)
+    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        return super().login(request, extra_context)
 
 
 @sensitive_post_parameters("password1", "password2")

@@ -76,15 +76,17 @@ def count(key: str, window: int) -> int:
         return 1
 
 
-def take(request: HttpRequest, scope: str, limit: int, window: int, message: str) -> str | None:
-    """Spends one try of `scope` for this client, and raises RateLimited when it was one past
-    `limit`. Returns what give_back() needs to return the try.
+def take(
+    request: HttpRequest, scope: str, limit: int, window: int, message: str, who: str = ""
+) -> str | None:
+    """Spends one try of `scope` for this client (or `who`), and raises RateLimited when it was
+    one past `limit`. Returns what give_back() needs to return the try.
 
     Counting and checking are one atomic increment: a burst of requests at once cannot all pass
     a check made before any of them was counted (17 log-ins got through a limit of 10).
     With the shared store down, limits open rather than the rooms closing: logged, not raised.
     """
-    key = f"limit:{scope}:{client(request)}"
+    key = f"limit:{scope}:{who or client(request)}"
     try:
         used = count(key, window)
     except Exception:
@@ -122,6 +124,32 @@ def limit_posts(scope: str, setting: str, message: str):
         return limited
 
     return decorate
+
+
+def limit_logins(view):
+    """A log-in view decorator: each POST spends one try of the address's LOGIN_LIMIT, shared by
+    every log-in form (ours and the admin's), and gets it back when it let someone in (a
+    redirect: a refused form shows again), so only wrong passwords use the limit up.
+
+    Counted by address even for someone signed in: at the admin's form alice guesses another
+    account's password, and accounts of her own must not each bring her fresh tries.
+    Hand-written rather than django-axes (SECURITY.md says why): the same atomic take() as every
+    other limit, so a burst of wrong passwords gets exactly the limit's tries.
+    """
+
+    @functools.wraps(view)
+    def limited(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        limit, window = settings.LOGIN_LIMIT
+        message = "Too many failed log-in attempts. Wait a few minutes and try again."
+        attempt = take(request, "login", limit, window, message, who=client_address(request))
+        response = view(request, *args, **kwargs)
+        if response.status_code == 302:
+            give_back(attempt)
+        return response
+
+    return limited
 
 
 def too_many(request: HttpRequest, error: RateLimited) -> HttpResponse:

@@ -195,11 +195,16 @@ class Room(models.Model):
         self.host_secret = new_secret()
         self.host_digest = digest(self.host_secret)
 
-    def for_update(self) -> Room:
+    def for_update(self, *, no_key: bool = False) -> Room:
         """This room's row as stored, held (SELECT ... FOR UPDATE) until the transaction ends, so
         changes to one room queue instead of racing; raises Room.DoesNotExist once another
-        request deleted it. A row lock only: privacy is `locked`, set by set_locked()."""
-        return Room.objects.select_for_update().get(pk=self.pk)
+        request deleted it. A row lock only: privacy is `locked`, set by set_locked().
+
+        `no_key` (FOR NO KEY UPDATE) for changes to the room's waiting room: they queue with
+        each other and with a delete, while rows that only point at the room (a log entry, a
+        presence) are still written meanwhile. Whatever takes this lock takes it before the
+        room's join requests', as a delete does, so the two never wait for each other."""
+        return Room.objects.select_for_update(no_key=no_key).get(pk=self.pk)
 
     @property
     def theme_palette(self) -> Theme:
@@ -376,9 +381,8 @@ class Room(models.Model):
         Returns whether anything changed (a second click on the same state changes nothing).
         """
         with transaction.atomic():
-            # NO KEY UPDATE: orders this with an ask (see JoinRequest.ask), while a host's
-            # decision, whose log row only needs the room to exist, goes on without a deadlock.
-            room = Room.objects.select_for_update(no_key=True).get(pk=self.pk)
+            # Orders this with an ask (see JoinRequest.ask), a decision and a delete.
+            room = self.for_update(no_key=True)
             self.locked = locked
             if room.locked == locked:
                 return False
@@ -416,6 +420,7 @@ class Room(models.Model):
     def allow_all(self, *, by: Actor) -> int:
         """Let in everyone waiting at once; returns how many were still waiting to be let in."""
         with transaction.atomic():
+            self.for_update(no_key=True)  # Room.DoesNotExist once deleted meanwhile.
             return self._allow_pending(by=by)
 
     def deny_all(self, *, by: Actor) -> int:
@@ -669,7 +674,11 @@ class JoinRequest(models.Model):
         return self._decide_once(self.Status.DENIED, by=by)
 
     def _decide_once(self, status: str, *, by: Actor) -> bool:
+        """Raises Room.DoesNotExist when the room was deleted meanwhile."""
         with transaction.atomic():
+            # The room first, as a delete locks it before its requests: holding the request
+            # while a delete held the room, each waited for the other.
+            Room(pk=self.room_id).for_update(no_key=True)
             # The row lock makes a second decider wait, then see the request is no longer pending.
             locked = JoinRequest.objects.select_for_update().filter(
                 pk=self.pk, status=self.Status.PENDING
@@ -681,7 +690,7 @@ class JoinRequest(models.Model):
             join_request._decide(status, by=by)
             room = join_request.room
             push.requests_changed(room.code, room.owner_id, [join_request.guest_id])
-        self.refresh_from_db()
+            self.refresh_from_db()  # Still held: a delete right after the commit cannot stop it.
         return True
 
     def _decide(self, status: str, *, by: Actor) -> None:

@@ -182,7 +182,8 @@ def set_privacy(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
     form = PrivacyForm(request.POST)
     if not form.is_valid():
         return HttpResponse("Privacy must be locked (1) or unlocked (0).", status=400)
-    room.set_locked(form.cleaned_data["locked"], by=Actor.account(request.user))
+    with deleted_meanwhile_is_404():
+        room.set_locked(form.cleaned_data["locked"], by=Actor.account(request.user))
     if request.htmx:
         return render_tile(request, room)
     state = "locked: guests ask to join" if room.locked else "unlocked: anyone with the link joins"
@@ -386,8 +387,10 @@ def leave(request: HttpRequest, slug: str, secret: str) -> HttpResponse:
 
 
 def after_decision(request: HtmxHttpRequest, room: Room) -> HttpResponse:
-    """The owner's notification area or the host panel, whichever the click came from."""
-    if request.htmx.target == "owner-requests":
+    """The owner's notification area or the host panel, whichever the click came from. The
+    area lists the signed-in owner's own rooms: any other host gets the panel, whatever the
+    target says."""
+    if request.htmx.target == "owner-requests" and request.user.pk == room.owner_id:
         context = JoinRequest.objects.owner_list(request.user)
         return render(request, "rooms/notifications.html#owner-requests", context)
     if request.htmx:
@@ -403,21 +406,24 @@ def same_site(request: HttpRequest, url: str) -> bool:
 @require_POST
 def allow_request(request: HtmxHttpRequest, code: UUID, pk: int) -> HttpResponse:
     access = host_access_or_404(request, code)
-    get_object_or_404(access.room.join_requests, pk=pk).allow(by=access.actor)
+    with deleted_meanwhile_is_404():
+        get_object_or_404(access.room.join_requests, pk=pk).allow(by=access.actor)
     return after_decision(request, access.room)
 
 
 @require_POST
 def deny_request(request: HtmxHttpRequest, code: UUID, pk: int) -> HttpResponse:
     access = host_access_or_404(request, code)
-    get_object_or_404(access.room.join_requests, pk=pk).deny(by=access.actor)
+    with deleted_meanwhile_is_404():
+        get_object_or_404(access.room.join_requests, pk=pk).deny(by=access.actor)
     return after_decision(request, access.room)
 
 
 @require_POST
 def allow_all(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
     access = host_access_or_404(request, code)
-    access.room.allow_all(by=access.actor)
+    with deleted_meanwhile_is_404():
+        access.room.allow_all(by=access.actor)
     return after_decision(request, access.room)
 
 
@@ -445,7 +451,8 @@ def host_privacy(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
     access = host_access_or_404(request, code)
     form = PrivacyForm(request.POST)
     if form.is_valid():
-        access.room.set_locked(form.cleaned_data["locked"], by=access.actor)
+        with deleted_meanwhile_is_404():
+            access.room.set_locked(form.cleaned_data["locked"], by=access.actor)
     return after_decision(request, access.room)
 
 

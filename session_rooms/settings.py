@@ -121,7 +121,7 @@ ALLOWED_HOSTS = env_list(
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "accounts.apps.AdminConfig",  # Django's admin, its log-in limited like every other
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

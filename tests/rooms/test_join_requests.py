@@ -226,6 +226,27 @@ def test_an_htmx_decision_from_the_room_answers_the_host_panel(alices_room):
     assert "Nobody is waiting." in html
 
 
+@pytest.mark.parametrize("action", ["allow", "deny", "allow-all"])
+def test_a_host_who_is_not_the_owner_gets_the_host_panel_whatever_the_target(
+    alices_room, bob, action
+):
+    """The owner's notification area lists the signed-in owner's rooms: a host by link,
+    anonymous (once a 500) or signed in as someone else, gets the panel they can use."""
+    dana = guest(alices_room, "Dana")
+    hosts = [host_client(alices_room), host_client(alices_room, "Bob")]
+    hosts[1].force_login(bob)
+    hosts[1].get(alices_room.host_path)  # signed in, host by the link all the same
+    for n, host in enumerate(hosts):
+        pk = None if action == "allow-all" else dana.pk
+        response = decide(host, alices_room, action, pk, **HTMX, HTTP_HX_TARGET="owner-requests")
+        assert response.status_code == 200
+        assert element(only_element(response.content.decode()), "section", id="host-panel")
+        dana.refresh_from_db()
+        assert dana.status == ("denied" if action == "deny" else "allowed")
+        if n == 0:
+            JoinRequest.objects.filter(pk=dana.pk).update(status="pending")
+
+
 def privacy(client: Client, room: Room, locked: bool):
     return client.post(f"/rooms/{room.code}/host/privacy/", {"locked": "1" if locked else "0"})
 

@@ -119,3 +119,19 @@ def test_the_room_page_for_a_host(alices_room, host, waiting_guest, django_asser
     assert response.status_code == 200
     assert response.context["member"].is_host is True
     assert [r.display_name for r in response.context["requests"]] == ["Dana"]
+
+
+def test_allowing_a_guest_from_the_host_panel(
+    alices_room, waiting_guest, host, django_assert_num_queries
+):
+    request = JoinRequest.objects.get(display_name="Dana")
+    path = f"/rooms/{alices_room.code}/requests/{request.pk}/allow/"
+    headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "host-panel"}
+    # Room, session; the request; SAVEPOINT, the room's row held (before its requests, as a
+    # delete holds them), the request held, UPDATE it, INSERT the log entry, the request
+    # again, RELEASE; the host panel: who waits.
+    with django_assert_num_queries(11):
+        response = host.post(path, **headers)
+    assert response.status_code == 200
+    request.refresh_from_db()
+    assert request.status == JoinRequest.Status.ALLOWED

@@ -6,9 +6,10 @@ SQLite takes one writer at a time, so these races cannot happen there and the te
 
 from functools import partial
 
+import pytest
 from django.test import Client
 
-from rooms.models import IMAGE_FIELDS, Activity, Room
+from rooms.models import IMAGE_FIELDS, Activity, JoinRequest, Room
 from tests.helpers import link_rows, stored_files
 from tests.rooms.images import give_images
 from tests.security.threads import RACES, at_once
@@ -119,3 +120,46 @@ def test_customize_and_delete_at_once_never_bring_the_room_back(alice, media):
         assert deleted.status_code == 302
         assert customized.status_code in (302, 404)
         assert not Room.objects.filter(pk=room.pk).exists()
+
+
+def host_by_link(room: Room) -> Client:
+    """Someone anonymous who opened the host link."""
+    client = Client()
+    client.get(room.host_path)
+    return client
+
+
+# Who posts, and where: each found its room, then lost it to the owner's delete.
+PRIVACY_RACERS = {
+    "the owner's privacy": ("owner", "privacy/"),
+    "the owner's privacy from the room": ("owner", "host/privacy/"),
+    "a host's privacy": ("host", "host/privacy/"),
+    "a host's Allow all": ("host", "requests/allow-all/"),
+    "a host's Allow": ("host", "requests/{pk}/allow/"),
+    "a host's Deny": ("host", "requests/{pk}/deny/"),
+}
+
+
+@pytest.mark.parametrize("racer", PRIVACY_RACERS)
+@pytest.mark.parametrize("locked", ["0", "1"])
+def test_privacy_and_decisions_racing_a_delete_are_a_404(alice, racer, locked):
+    """Once a 500: privacy (8 and 6 races of 15) found the room, then the delete came first;
+    a decision held its request, the delete the room, and each waited for the other."""
+    who, action = PRIVACY_RACERS[racer]
+    seen = set()
+    for round in range(ROUNDS):
+        room = Room.create(alice, name=f"Gate {round}", locked=locked == "0")
+        dana = JoinRequest.ask(room, f"guest-{round}", "Dana")
+        setting = logged_in(alice) if who == "owner" else host_by_link(room)
+        deleting = logged_in(alice)
+        path = f"/rooms/{room.code}/{action.format(pk=dana.pk)}"
+        changed, deleted = at_once(
+            partial(setting.post, path, {"locked": locked}),
+            partial(deleting.post, f"/rooms/{room.code}/delete/"),
+        )
+        assert deleted.status_code == 302
+        assert changed.status_code in (302, 404), f"round {round}: {changed.status_code}"
+        seen.add(changed.status_code)
+        assert not Room.objects.filter(pk=room.pk).exists()
+        assert not JoinRequest.objects.filter(room_id=room.pk).exists()
+    print(f"answers seen: {sorted(seen)}")
