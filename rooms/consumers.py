@@ -65,12 +65,15 @@ class Soon:
 class PushConsumer(AsyncWebsocketConsumer):
     """authorize() names the groups to join (or None to refuse); render() the HTML to push.
 
-    A hint handled by refresh() renders at once; by refresh_soon(), coalesced (Soon)."""
+    A hint handled by refresh() renders at once; by refresh_soon(), coalesced (Soon). A stream
+    whose HTML only it swaps in (`only_stream`) does not send the same HTML twice; one whose
+    part of the page htmx answers also replace sends every render, to repair what they swap."""
 
     stream_groups: list[str] = []
     soon: Soon | None = None
     ended = False
-    shown = ""  # What this socket last sent: the same again is not sent.
+    only_stream = False
+    shown = ""  # What this socket last sent.
 
     @property
     def stream(self) -> dict:
@@ -113,7 +116,7 @@ class PushConsumer(AsyncWebsocketConsumer):
         html = await database_sync_to_async(self.render)()
         if html is None:  # Rights or link gone since connect (new links, for one).
             await self.send_gone("links")
-        elif html != self.shown:
+        elif not (self.only_stream and html == self.shown):
             self.shown = html
             await self.send(text_data=html)
 
@@ -304,6 +307,7 @@ class PresenceConsumer(RoomStream):
         context = {**self.stream, "room": access.room, "member": self.access.member}
         return render_to_string("rooms/room.html#presence-list", {**context, **people, "me": me})
 
+    only_stream = True  # "Who is here now" changes by this stream alone.
     presence_changed = PushConsumer.refresh_soon
     room_changed = PushConsumer.refresh
 
