@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import login
 from django.contrib.auth import views as auth
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -30,7 +31,15 @@ class LoginView(InvalidIs422, auth.LoginView):
 
 
 class PasswordChangeView(InvalidIs422, auth.PasswordChangeView):
-    pass
+    def form_valid(self, form) -> HttpResponse:
+        # One transaction: the hint that the account's sockets check their sessions again goes
+        # out after this session got its new key, not between the new password and the key.
+        # The session is saved inside it too: its new key must hold the new password's hash
+        # when the sockets look, or the check would end (and flush) this very session.
+        with transaction.atomic():
+            response = super().form_valid(form)
+            self.request.session.save()
+            return response
 
 
 class PasswordResetView(InvalidIs422, auth.PasswordResetView):

@@ -111,6 +111,8 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    # DEBUG off serves only collected static files (STATIC_ROOT), as in production.
+    call_command("collectstatic", interactive=False, verbosity=0)
 
     from bench import burst, capacity, dashboard, meeting, presence, two_processes, waiting
     from bench.server import Server

@@ -2,8 +2,6 @@
 
 import asyncio
 
-from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-
 
 class BoundedHTTP:
     """At most `limit` HTTP requests inside Django at once; the others wait in the event loop.
@@ -69,13 +67,3 @@ class CappedBody:
         ]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})
-
-
-class StaticFiles(ASGIStaticFilesHandler):
-    """Serves /static/ with `X-Content-Type-Options: nosniff`: these responses skip the
-    middleware (SecurityMiddleware) that adds it to every other one."""
-
-    async def get_response_async(self, request):
-        response = await super().get_response_async(request)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response

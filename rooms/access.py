@@ -12,6 +12,7 @@ exactly whom the room page admits.
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
@@ -28,7 +29,8 @@ from django.shortcuts import get_object_or_404
 
 from common import limits
 
-from .models import Actor, JoinRequest, Room, digest
+from . import push
+from .models import Actor, JoinRequest, Room, RoomSocket, admission_since, digest
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -68,11 +70,13 @@ class RoomAccess:
     - `guest_id`: this browser's guest id (None until it first asks). `join_request`: its own
       JoinRequest for this room, whatever the status, or None. `request_allowed`: a host let it in.
     - `member`: `Member(name, is_host)` when let in (may be on the room page and its sockets),
-      else None. `enters_at_once`: Join enters without asking (a host, or an unlocked room).
+      else None. An admission lasts for the visit: it ends on Leave, on removal, once this
+      browser has been out of the room for ADMISSION_GRACE, and when the link it came by is
+      replaced. `enters_at_once`: Join enters without asking (a host, or an unlocked room).
     - `actor`: the `Actor` the activity log names for what this person does.
 
     Changes write the session (and the database where said) and forget the facts they change:
-    `remember_host_link()`, `admit(name)`, `ask(name)`, `leave()`.
+    `remember_host_link()`, `admit(name)`, `stay()`, `ask(name)`, `leave()`.
 
     Made by `RoomAccess.by_link(session, user, slug, secret)`, `RoomAccess.from_scope(scope)` (a
     socket on a link route), `RoomAccess.for_request(request, room)` (a room reached by its
@@ -162,14 +166,45 @@ class RoomAccess:
 
     @property
     def request_allowed(self) -> bool:
+        """A host let this guest in, within ADMISSION_GRACE: an Allow is taken up by entering."""
         join_request = self.join_request
-        return join_request is not None and join_request.status == JoinRequest.Status.ALLOWED
+        return (
+            join_request is not None
+            and join_request.status == JoinRequest.Status.ALLOWED
+            and join_request.decided_at >= admission_since()
+        )
+
+    @cached_property
+    def _admission(self) -> dict | None:
+        """This session's admission to the room, while the link it came by is a current one.
+
+        Stored as {"name", "via": the digest of that link, "at": when it was last renewed}."""
+        entry = self.session.get(ADMITTED_KEY, {}).get(self._key)
+        room = self.room
+        if not isinstance(entry, dict) or entry.get("via") not in (
+            room.participant_digest,
+            room.host_digest,
+        ):
+            return None
+        return entry
+
+    @property
+    def name_before(self) -> str:
+        """The name of this session's last admission to the room, ended or not ("" if none)."""
+        entry = self.session.get(ADMITTED_KEY, {}).get(self._key)
+        return entry.get("name", "") if isinstance(entry, dict) else ""
 
     @cached_property
     def member(self) -> Member | None:
-        """Let in: admitted in this session, a signed-in host, or a guest whose request a host
-        allowed."""
-        name = self.session.get(ADMITTED_KEY, {}).get(self._key)
+        """Let in: admitted in this session and in the room within ADMISSION_GRACE (a room
+        page renewed it, or one of its sockets is or was open), a signed-in host, or a guest
+        whose request a host allowed a moment ago."""
+        entry, name = self._admission, None
+        if entry is not None and (
+            time.time() - entry["at"] <= settings.ADMISSION_GRACE
+            or RoomSocket.recently_in(self.room, self.session.session_key or "")
+        ):
+            name = entry["name"]
         if name is None and self.is_host and self.user.is_authenticated:
             name = self.user.display_name
         if name is None and not self.is_host and self.request_allowed:
@@ -198,15 +233,41 @@ class RoomAccess:
         hosts = self.session.get(HOSTS_KEY, {})
         if hosts.get(self._key) != self.room.host_digest:  # Unchanged: no session write.
             self.session[HOSTS_KEY] = {**hosts, self._key: self.room.host_digest}
+            self._granted()
         self.forget("is_host", "member", "actor")
 
     def admit(self, name: str) -> None:
         """Let this person in under `name` without asking (a host, or while the room is unlocked).
 
         The room counts as used: the dashboard lists the most recently used rooms first."""
-        self.session[ADMITTED_KEY] = {**self.session.get(ADMITTED_KEY, {}), self._key: name}
-        self.forget("member", "actor")
+        self._store_admission(name)
+        self._granted()
         self.room.mark_used()
+
+    def stay(self) -> None:
+        """The room page is open: the visit goes on. Renews the admission when it is half way
+        to lapsing (one session write a minute at most), and turns an Allow into one."""
+        entry, member = self._admission, self.member
+        if member is None or (self.is_host and self.user.is_authenticated):
+            return  # A signed-in host needs none.
+        if entry is None:  # An Allow taken up: a grant, as admit() is.
+            self._store_admission(member.name)
+            self._granted()
+        elif time.time() - entry["at"] > settings.ADMISSION_GRACE / 2:
+            self._store_admission(member.name)
+
+    def _granted(self) -> None:
+        """Host rights or an admission were just granted: a stored session gets a new key, so
+        an id planted in this browser before (another port's or a sibling domain's cookie) is
+        worth nothing after. A session made by this request has nothing to rotate."""
+        if self.session.session_key:
+            self.session.cycle_key()
+
+    def _store_admission(self, name: str) -> None:
+        via = digest(self.secret) if self.link else self.room.host_digest  # By code: the owner.
+        entry = {"name": name, "via": via, "at": int(time.time())}
+        self.session[ADMITTED_KEY] = {**self.session.get(ADMITTED_KEY, {}), self._key: entry}
+        self.forget("_admission", "member", "actor")
 
     def ask(self, name: str, client: str = "") -> JoinRequest:
         """Knock on the locked room as this browser, from `client` (common.limits.client; see
@@ -226,7 +287,21 @@ class RoomAccess:
             self.room.join_requests.filter(
                 guest_id=self.guest_id, status=JoinRequest.Status.ALLOWED
             ).delete()
+        self.forget("join_request", "_admission", "member", "actor")
+
+    def cancel(self) -> bool:
+        """This guest takes back their pending request (False when there was none: decided
+        meanwhile, or never made). Every host's list hears of it."""
+        if self.guest_id is None:
+            return False
+        pending = self.room.join_requests.filter(
+            guest_id=self.guest_id, status=JoinRequest.Status.PENDING
+        )
+        cancelled, _ = pending.delete()
+        if cancelled:
+            push.requests_changed(self.room.code, self.room.owner_id, [self.guest_id])
         self.forget("join_request", "member", "actor")
+        return bool(cancelled)
 
     def removed(self) -> None:
         """A host removed this person: they leave, and a host link they opened no longer makes

@@ -8,7 +8,10 @@ import json
 import logging
 import re
 import time
+from urllib.parse import parse_qs
+from uuid import UUID
 
+from channels.auth import get_user
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 from django.conf import settings
@@ -18,9 +21,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from common import limits
+from common.sessions import SessionStore
 
 from . import ice, push
-from .access import RoomAccess
+from .access import Link, RoomAccess
 from .forms import JoinForm
 from .models import JoinRequest, Presence, Room, RoomSocket
 
@@ -29,6 +33,13 @@ REFUSED = 4403  # Not 1006/1011-1013, so htmx's ws extension does not keep retry
 GONE = 4404
 PUSH_ONLY = 4400
 TOO_MANY = 4409  # This browser or address has ROOM_SOCKETS_PER_* open in the room already.
+RECHECK = 1012  # Reconnect: htmx's ws extension and signalling.js open a new socket, checked anew.
+
+
+def account_groups(scope: dict) -> list[str]:
+    """A socket opened as an account hears when that account's sessions may have ended."""
+    user = scope["user"]
+    return [push.account_group(user.pk)] if user.is_authenticated else []
 
 
 class Soon:
@@ -92,7 +103,7 @@ class PushConsumer(AsyncWebsocketConsumer):
         if not await self.within_caps():
             await self.close(code=TOO_MANY)
             return
-        self.stream_groups = groups
+        self.stream_groups = groups = [*groups, *account_groups(self.scope)]
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.refresh()
@@ -128,6 +139,12 @@ class PushConsumer(AsyncWebsocketConsumer):
     async def room_deleted(self, event: dict) -> None:
         await self.send_gone("deleted")
 
+    async def account_changed(self, event: dict) -> None:
+        """Logged out or a new password: reconnect, so the session is checked as on connect
+        (still valid: the page carries on; ended: refused)."""
+        self.ended = True
+        await self.close(code=RECHECK)
+
     async def send_gone(self, reason: str) -> None:
         self.ended = True
         await self.send(
@@ -143,12 +160,20 @@ class OwnerConsumer(PushConsumer):
         user = self.scope["user"]
         if not user.is_authenticated:
             return None
-        self.owner, self.tiles = user, b"tiles=1" in self.scope["query_string"]
+        query = parse_qs(self.scope["query_string"].decode())
+        self.owner, self.tiles = user, query.get("tiles") == ["1"]
+        try:  # On a room page: that room's guests are in its host panel.
+            self.except_room = UUID(query.get("except", [""])[0])
+        except ValueError:
+            self.except_room = None
         return [push.owner_group(user.pk)]
 
     def render(self) -> str:
-        rooms = Room.objects.for_dashboard(self.owner) if self.tiles else []
-        context = {**self.stream, **JoinRequest.objects.owner_list(self.owner), "rooms": rooms}
+        rooms = []
+        if self.tiles:  # The dashboard's badges: only rooms with someone waiting are listed.
+            rooms = Room.objects.for_dashboard(self.owner).filter(waiting_count__gt=0)
+        waiting = JoinRequest.objects.owner_list(self.owner, except_room=self.except_room)
+        context = {**self.stream, **waiting, "rooms": rooms, "tiles": self.tiles}
         return render_to_string("rooms/notifications.html#owner-snapshot", context)
 
     waiting_changed = room_deleted = PushConsumer.refresh
@@ -200,16 +225,22 @@ class Beats:
 beats = Beats()
 
 
+def socket_row(scope: dict, member: bool) -> dict:
+    """RoomSocket.claim's facts about a socket: whose, from where, on the room page or not."""
+    session = scope["session"].session_key or ""
+    return {"session_key": session, "address": limits.scope_address(scope), "member": member}
+
+
 class RoomStream(PushConsumer):
     """A stream of one room, by its link: counted against the room's socket caps while it is
     open (RoomSocket), its row refreshed by the process's Beats."""
 
     access: RoomAccess
     counted = False
+    member = True  # A room page's stream: its row says when this browser was last in the room.
 
     def socket_row(self) -> dict:
-        session = self.scope["session"].session_key or ""
-        return {"session_key": session, "address": limits.scope_address(self.scope)}
+        return socket_row(self.scope, self.member)
 
     async def within_caps(self) -> bool:
         room, row = self.access.room, self.socket_row()
@@ -229,7 +260,7 @@ class RoomStream(PushConsumer):
             await database_sync_to_async(self.closed)()
 
     def closed(self) -> None:
-        RoomSocket.release(self.channel_name)
+        RoomSocket.release(self.channel_name, self.member)
 
 
 class HostConsumer(RoomStream):
@@ -246,8 +277,10 @@ class HostConsumer(RoomStream):
         access = self.access.reloaded()  # New links end an old host link's rights, not the owner's.
         if access is None or not access.is_host:
             return None
-        context = {**self.stream, "room": access.room, **access.room.host_list()}
-        return render_to_string("rooms/room.html#host-panel", context)
+        context = {**self.stream, "room": access.room, "user": self.scope["user"]}
+        context.update(access.room.host_list())
+        parts = ("rooms/room.html#host-panel", "rooms/room.html#host-notice")
+        return "".join(render_to_string(part, context) for part in parts)
 
     waiting_changed = room_changed = PushConsumer.refresh
 
@@ -256,6 +289,8 @@ class GuestConsumer(RoomStream):
     """A guest in the lobby: only their own request, by the guest id in their session. While
     this page is open the request is seen (Beats); once it has been closed for
     WAITING_LEFT_AFTER the guest counts as left."""
+
+    member = False
 
     def authorize(self) -> list[str] | None:
         access = RoomAccess.from_scope(self.scope)
@@ -300,7 +335,7 @@ class PresenceConsumer(RoomStream):
 
     def render(self) -> str | None:
         access = self.access.reloaded()  # Privacy shows in the hosts' buttons; new links end it.
-        if access is None or access.link is None:
+        if access is None or (access.link is None and not access.is_owner):  # But the owner's.
             return None
         people = Presence.objects.filter(room=access.room).first_here()
         me = self.scope["session"].session_key
@@ -412,7 +447,12 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
             return await self.end("sockets")
         code = self.access.room.code
         self.peer_group = push.peer_group(code, self.presence.peer_id)
-        self.meeting_groups = [self.peer_group, push.presence_group(code), push.room_group(code)]
+        self.meeting_groups = [
+            self.peer_group,
+            push.presence_group(code),
+            push.room_group(code),
+            *account_groups(self.scope),
+        ]
         for group in self.meeting_groups:
             await self.channel_layer.group_add(group, self.channel_name)
         self.bucket = Bucket()
@@ -442,8 +482,7 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
         }
 
     def socket_row(self) -> dict:
-        session = self.scope["session"].session_key or ""
-        return {"session_key": session, "address": limits.scope_address(self.scope)}
+        return socket_row(self.scope, member=True)
 
     def store_presence(self, peer_id: str | None = None) -> Presence:
         user = self.access.user
@@ -519,15 +558,33 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
         access = await database_sync_to_async(self.access.reloaded)()
         if access is None:
             await self.end("deleted")
+        elif access.link is None and access.is_owner:  # The owner stays: on the new link.
+            room, old = access.room, self.access.link
+            secret = room.host_secret if old == Link.HOST else room.participant_secret
+            self.closing = True
+            await self.send_json({"type": "moved", "url": room.room_path(secret)})
+            await self.close(code=ENDED)
         elif access.link is None or access.member is None:  # New links end the visit.
             await self.end("links")
 
     async def room_deleted(self, event: dict) -> None:
         await self.end("deleted")
 
+    async def account_changed(self, event: dict) -> None:
+        """Signed in when it opened: the meeting goes on only while the session (by the key its
+        Presence row follows, common.sessions) is still signed in to that account."""
+        key = await database_sync_to_async(self.session_key_now)()
+        user = await get_user({"session": SessionStore(key)}) if key else None
+        if user is None or user.pk != self.access.user.pk:
+            await self.end("logout")
+
+    def session_key_now(self) -> str | None:
+        presence = Presence.objects.filter(channel_name=self.channel_name)
+        return presence.values_list("session_key", flat=True).first()
+
     def leave(self) -> None:
         Presence.objects.filter(channel_name=self.channel_name).delete()
-        RoomSocket.release(self.channel_name)
+        RoomSocket.release(self.channel_name, member=True)
 
     async def tell_the_room(self) -> None:
         await self.channel_layer.group_send(

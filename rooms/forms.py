@@ -5,17 +5,17 @@ they are bound without an instance (the view calls the room's domain method with
 data), so validating never changes the room object a view holds."""
 
 import re
-import warnings
 from urllib.parse import urlsplit
 
 from django import forms
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.forms.models import model_to_dict
-from PIL import Image, UnidentifiedImageError
 
 from common.text import PlainText
 
+from . import images
 from .models import CUSTOMIZABLE, IMAGE_FIELDS, LOBBY_LINKS_MAX, JoinRequest, Room
 
 
@@ -59,20 +59,17 @@ class NewRoomForm(forms.ModelForm):
 
 
 MB = 1024 * 1024
-IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
-IMAGE_MAX_PIXELS = 40_000_000  # Far above any real background; refuses decompression bombs.
 IMAGE_LIMITS = {"background": 5 * MB, "logo": 1 * MB, "lobby_image": 5 * MB}
 IMAGE_LABELS = {"background": "background", "logo": "logo", "lobby_image": "lobby image"}
 IMAGE_TYPES = "image/png,image/jpeg,image/webp"
-WRONG_TYPE = "Upload a PNG, JPEG or WebP image."
 BUTTON_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
-def checked_image(upload: UploadedFile, field: str) -> UploadedFile:
-    """The upload if its content is a whole PNG, JPEG or WebP image within the size limit.
+def checked_image(upload: UploadedFile, field: str) -> ContentFile:
+    """The upload re-encoded for `field` (rooms.images) if its content is a whole PNG, JPEG or
+    WebP image within the size limits, named with the extension of its format.
 
-    The name and the browser's content type prove nothing, so only the bytes are read; the
-    stored name takes the extension of the detected format.
+    The name and the browser's content type prove nothing, so only the bytes are read.
     """
     limit = IMAGE_LIMITS[field]
     if upload.size > limit:
@@ -80,31 +77,9 @@ def checked_image(upload: UploadedFile, field: str) -> UploadedFile:
             f"The {IMAGE_LABELS[field]} must be {limit // MB} MB or smaller."
         )
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            upload.seek(0)
-            with Image.open(upload) as image:
-                kind = image.format
-                if kind not in IMAGE_FORMATS:
-                    raise forms.ValidationError(WRONG_TYPE)
-                if image.width * image.height > IMAGE_MAX_PIXELS:
-                    raise forms.ValidationError("This image has too many pixels; make it smaller.")
-                image.verify()
-            # verify() checks the structure; only decoding finds a truncated JPEG or WebP.
-            upload.seek(0)
-            with Image.open(upload) as image:
-                image.load()
-    except UnidentifiedImageError as error:
-        raise forms.ValidationError(WRONG_TYPE) from error
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise forms.ValidationError("This image has too many pixels; make it smaller.") from error
-    except (OSError, SyntaxError, ValueError, EOFError) as error:
-        raise forms.ValidationError(
-            "This image is damaged or incomplete. Save it again and upload the new file."
-        ) from error
-    upload.seek(0)
-    upload.name = f"image.{IMAGE_FORMATS[kind]}"
-    return upload
+        return images.reencoded(upload, field)
+    except images.ImageRefused as error:
+        raise forms.ValidationError(str(error)) from error
 
 
 class PlainTextField(forms.CharField):
@@ -299,16 +274,16 @@ class CustomizeForm(forms.ModelForm):
             raise forms.ValidationError("Use a colour like #1f7ae0, or leave it empty.")
         return color.lower()
 
-    def clean_background(self) -> UploadedFile | None:
+    def clean_background(self) -> ContentFile | None:
         return self._clean_image("background")
 
-    def clean_logo(self) -> UploadedFile | None:
+    def clean_logo(self) -> ContentFile | None:
         return self._clean_image("logo")
 
-    def clean_lobby_image(self) -> UploadedFile | None:
+    def clean_lobby_image(self) -> ContentFile | None:
         return self._clean_image("lobby_image")
 
-    def _clean_image(self, field: str) -> UploadedFile | None:
+    def _clean_image(self, field: str) -> ContentFile | None:
         upload = self.cleaned_data[field]
         return checked_image(upload, field) if upload else None
 
@@ -412,3 +387,31 @@ class JoinForm(forms.ModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["display_name"].validators.append(PlainText("name"))
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's search, filter and sort, from the URL (so they survive a reload and work
+    without JavaScript). A value that is not one of the choices counts as not given."""
+
+    SHOW = [
+        ("", "All rooms"),
+        ("locked", "Locked"),
+        ("unlocked", "Unlocked"),
+        ("waiting", "Guests waiting"),
+    ]
+    SORT = [("", "Last used"), ("name", "Name"), ("created", "Newest")]
+
+    q = forms.CharField(
+        label="Search rooms",
+        required=False,
+        max_length=80,
+        strip=True,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Room name"}),
+    )
+    show = forms.ChoiceField(label="Show", choices=SHOW, required=False)
+    sort = forms.ChoiceField(label="Sort by", choices=SORT, required=False)
+
+    def values(self) -> dict[str, str]:
+        """The valid ones, the others as not given."""
+        self.is_valid()
+        return {name: self.cleaned_data.get(name) or "" for name in self.fields}

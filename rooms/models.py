@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_out
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -17,12 +19,15 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 
-from . import push
+from common import sessions
+
+from . import images, push
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -60,6 +65,7 @@ THEMES: dict[str, Theme] = {
 }
 THEME_CHOICES = [(key, theme.label) for key, theme in THEMES.items()]
 IMAGE_FIELDS = ("background", "logo", "lobby_image")
+CHANGE_LABELS = {"button_color": "button colour"}  # Activity says it as the page does.
 LOBBY_LINKS_MAX = 5
 CUSTOMIZABLE = (
     "theme",
@@ -130,7 +136,66 @@ def copy_upload(upload: FieldFile) -> str:
     return default_storage.save(upload_to(None, upload.name), ContentFile(content))
 
 
+DASHBOARD_SORTS = {
+    "": ("-last_used_at", "-id"),
+    "name": (models.functions.Lower("name"), "id"),
+    "created": ("-created_at", "-id"),
+}
+
+
+def stored_size(name: str) -> int:
+    try:
+        return default_storage.size(name)
+    except OSError:  # A file lost from storage takes no room.
+        return 0
+
+
+class OwnerLimitReached(Exception):
+    """Past ROOMS_PER_OWNER or STORAGE_PER_OWNER: nothing was changed; the message says what
+    the owner can do."""
+
+
+def hold_owner(owner_id: int) -> None:
+    """The owner's row, held until the transaction ends: their rooms and images are counted and
+    added to one request at a time, so a burst cannot pass a limit checked before any of it was
+    stored. No-key: rows that point at the owner (a log entry) are still written meanwhile.
+    Taken after a room's own lock, never before: a deletion takes them in that order."""
+    get_user_model().objects.select_for_update(no_key=True).filter(pk=owner_id).exists()
+
+
+def check_room_count(owner_id: int) -> None:
+    count = Room.objects.filter(owner_id=owner_id).count()
+    if count >= settings.ROOMS_PER_OWNER:
+        raise OwnerLimitReached(
+            f"You have {count:,} rooms, as many as one account may have. "
+            "Delete a room you no longer use to make a new one."
+        )
+
+
+def check_storage(owner_id: int, adding: int, advice: str, *, besides: Room | None = None) -> None:
+    """Refuses `adding` bytes of images that would take the owner's rooms (but `besides`) past
+    STORAGE_PER_OWNER; the sizes are read from the storage, so they are always what is there."""
+    rooms = Room.objects.filter(owner_id=owner_id).exclude(pk=getattr(besides, "pk", None))
+    rows = rooms.values_list(*IMAGE_FIELDS)
+    used = sum(stored_size(name) for row in rows for name in row if name)
+    limit = settings.STORAGE_PER_OWNER
+    if used + adding > limit:
+        raise OwnerLimitReached(
+            f"Your rooms may hold {filesizeformat(limit)} of images; {filesizeformat(used)} "
+            f"are used and these are {filesizeformat(adding)}. {advice}"
+        )
+
+
 class RoomQuerySet(models.QuerySet):
+    def filtered(self, q: str = "", show: str = "", sort: str = "") -> RoomQuerySet:
+        """The dashboard's search (name contains `q`), filter and order (DashboardFilterForm)."""
+        rooms = self.filter(name__icontains=q) if q else self
+        if show in ("locked", "unlocked"):
+            rooms = rooms.filter(locked=show == "locked")
+        elif show == "waiting":
+            rooms = rooms.filter(waiting_count__gt=0)
+        return rooms.order_by(*DASHBOARD_SORTS.get(sort, DASHBOARD_SORTS[""]))
+
     def for_dashboard(self, owner: User) -> RoomQuerySet:
         waiting = models.Q(
             join_requests__status="pending", join_requests__seen_at__gte=left_since()
@@ -241,7 +306,10 @@ class Room(models.Model):
     @classmethod
     @transaction.atomic
     def create(cls, owner: User, name: str, **fields: object) -> Room:
-        """Create a room with fresh links, and record it in the activity log."""
+        """Create a room with fresh links, and record it in the activity log; refused past the
+        owner's ROOMS_PER_OWNER (OwnerLimitReached)."""
+        hold_owner(owner.pk)
+        check_room_count(owner.pk)
         room = cls.objects.create(owner=owner, name=name, **fields)
         Activity.record(room, Activity.Kind.CREATED, by=Actor.account(owner))
         return room
@@ -251,18 +319,31 @@ class Room(models.Model):
 
         An image field takes an uploaded file to replace it or None to clear it. New files are
         written before the row; if anything fails they are removed again, so a refused change
-        leaves neither the room nor the media folder different.
+        leaves neither the room nor the media folder different. New images that would take the
+        owner past STORAGE_PER_OWNER are refused (OwnerLimitReached).
         """
         unknown = set(changes) - set(CUSTOMIZABLE)
         if unknown:
             raise TypeError(f"Not customizable: {', '.join(sorted(unknown))}")
         if len(changes.get("lobby_links", [])) > LOBBY_LINKS_MAX:
             raise ValueError(f"A lobby has at most {LOBBY_LINKS_MAX} links.")
-        changed = [name.replace("_", " ") for name, v in changes.items() if self._differs(name, v)]
+        changed = [
+            CHANGE_LABELS.get(name, name.replace("_", " "))
+            for name, value in changes.items()
+            if self._differs(name, value)
+        ]
         replaced, written = [], []
         try:
             with transaction.atomic():
                 self.for_update()  # Saving a room deleted meanwhile would bring it back.
+                if any(changes.get(name) for name in IMAGE_FIELDS):
+                    hold_owner(self.owner_id)
+                    check_storage(
+                        self.owner_id,
+                        self._image_bytes_after(changes),
+                        "Choose smaller images, or remove images from other rooms.",
+                        besides=self,
+                    )
                 for name, value in changes.items():
                     if name not in IMAGE_FIELDS:
                         setattr(self, name, value)
@@ -286,6 +367,12 @@ class Room(models.Model):
             delete_stored_files(written)
             self.refresh_from_db()
             raise
+
+    def _image_bytes_after(self, changes: dict[str, object]) -> int:
+        """What this room's images would take once `changes` are applied."""
+        kept = [getattr(self, name).name for name in IMAGE_FIELDS if name not in changes]
+        new = [changes[name].size for name in IMAGE_FIELDS if changes.get(name)]
+        return sum(new) + sum(stored_size(name) for name in kept if name)
 
     def _differs(self, name: str, value: object) -> bool:
         if name in IMAGE_FIELDS:  # A new upload, or clearing an image that is there.
@@ -332,7 +419,8 @@ class Room(models.Model):
         """A new room with new links, taking the chosen settings and its own copies of files.
 
         The original's row stays held while its files are copied, so a delete at the same moment
-        waits for the copy; once deleted, it raises Room.DoesNotExist and copies nothing."""
+        waits for the copy; once deleted, it raises Room.DoesNotExist and copies nothing. Past
+        the owner's ROOMS_PER_OWNER or STORAGE_PER_OWNER, OwnerLimitReached and no copy."""
         copies: dict[str, str] = {}
         try:
             with transaction.atomic():
@@ -346,6 +434,14 @@ class Room(models.Model):
                     fields |= {field: getattr(source, field) for field in self.LOBBY}
                     fields["lobby_links"] = [dict(link) for link in source.lobby_links]
                     uploads += ["lobby_image"]
+                hold_owner(self.owner_id)
+                check_room_count(self.owner_id)
+                names = [getattr(source, field).name for field in uploads]
+                check_storage(
+                    self.owner_id,
+                    sum(stored_size(name) for name in names if name),
+                    "Leave out the settings with images, or remove images from other rooms.",
+                )
                 for field in uploads:
                     copies[field] = copy_upload(getattr(source, field))
                 room = Room.objects.create(owner_id=self.owner_id, name=name, **fields, **copies)
@@ -355,6 +451,34 @@ class Room(models.Model):
             delete_stored_files([name for name in copies.values() if name])
             raise
         return room
+
+    def reencode_images(self) -> dict[str, str]:
+        """Store this room's images again as uploads are stored now (rooms.images): fitted to
+        their box, without EXIF. Images stored before that kept a photo's GPS position and
+        device, served to every guest. Returns each image left as it was, with why."""
+        left: dict[str, str] = {}
+        replaced, written = [], []
+        try:
+            with transaction.atomic():
+                stored = self.for_update()
+                for field in (field for field in IMAGE_FIELDS if getattr(stored, field)):
+                    image = getattr(stored, field)
+                    try:
+                        with image.open("rb") as file:
+                            content = images.reencoded(file, field, check_size=False)
+                    except (OSError, images.ImageRefused) as error:
+                        left[field] = str(error)
+                        continue
+                    replaced.append(image.name)
+                    image.save(content.name, content, save=False)
+                    written.append(image.name)
+                stored.save(update_fields=list(IMAGE_FIELDS))
+                transaction.on_commit(lambda: delete_stored_files(replaced))
+        except BaseException:
+            delete_stored_files(written)
+            raise
+        self.refresh_from_db()
+        return left
 
     def room_path(self, secret: str) -> str:
         return reverse("rooms:room", args=[self.slug, secret])
@@ -476,6 +600,12 @@ def expired_since() -> datetime:
     return timezone.now() - timedelta(seconds=settings.WAITING_EXPIRE_AFTER)
 
 
+def admission_since() -> datetime:
+    """Someone let in who has not been in the room since this moment must enter again (a
+    locked room: ask); an Allow older than this has lapsed."""
+    return timezone.now() - timedelta(seconds=settings.ADMISSION_GRACE)
+
+
 def client_pseudonym(client: str) -> str:
     """What a request stores of the client that asked (common.limits.client): a keyed digest,
     enough to count a client's requests, not an address anyone can read back."""
@@ -515,15 +645,24 @@ class JoinRequestQuerySet(models.QuerySet):
         return self.filter(seen_at__gte=expired_since()).annotate(left=left)
 
     def expired(self) -> JoinRequestQuerySet:
-        return self.filter(status=JoinRequest.Status.PENDING, seen_at__lt=expired_since())
+        """Waiting too long without a page, or allowed and not taken up in ADMISSION_GRACE."""
+        Status = JoinRequest.Status
+        return self.filter(
+            models.Q(status=Status.PENDING, seen_at__lt=expired_since())
+            | models.Q(status=Status.ALLOWED, decided_at__lt=admission_since())
+        )
 
     def seen(self) -> int:
         """Their guest has a waiting page open now (its socket, or a reload)."""
         return self.update(seen_at=timezone.now())
 
-    def owner_list(self, owner: User) -> dict:
-        """The owner's notification area: the first OWNER_LIST_MAX requests and how many wait."""
-        return first_waiting(self.pending_for_owner(owner))
+    def owner_list(self, owner: User, except_room: uuid.UUID | None = None) -> dict:
+        """The owner's notification area: the first OWNER_LIST_MAX requests and how many wait
+        (but for the room whose page it is on, which shows its own)."""
+        pending = self.pending_for_owner(owner)
+        if except_room is not None:
+            pending = pending.exclude(room__code=except_room)
+        return first_waiting(pending)
 
 
 def first_waiting(pending: models.QuerySet) -> dict:
@@ -622,7 +761,7 @@ class JoinRequest(models.Model):
             if not created:
                 wait = join_request.asked_at + ASK_AGAIN_AFTER - timezone.now()
                 if wait > timedelta(0):
-                    raise AskedTooSoon(max(1, round(wait.total_seconds())))
+                    raise AskedTooSoon(max(1, math.ceil(wait.total_seconds())))
                 join_request.display_name = display_name
                 join_request.status = cls.Status.PENDING
                 join_request.asked_at = join_request.seen_at = timezone.now()
@@ -653,8 +792,12 @@ class JoinRequest(models.Model):
 
     def revisit(self) -> bool:
         """The guest has their waiting page open (again): a pending request is seen now, back in
-        the lists and counts if it was marked left. An expired one is deleted instead (False):
-        the guest asks again, as anyone new would."""
+        the lists and counts if it was marked left. An expired one (an Allow not taken up in
+        ADMISSION_GRACE included) is deleted instead (False): the guest asks again, as anyone
+        new would."""
+        if self.status == self.Status.ALLOWED and self.decided_at < admission_since():
+            JoinRequest.objects.expired().filter(pk=self.pk).delete()
+            return False
         if self.status != self.Status.PENDING:
             return True
         pending = JoinRequest.objects.filter(pk=self.pk, status=self.Status.PENDING)
@@ -837,16 +980,20 @@ class Presence(models.Model):
 
 
 class RoomSocket(models.Model):
-    """One open socket of a room's streams (the lobby's, the room page's, the meeting), so that
-    every process counts a browser's and an address's sockets against the caps.
+    """One socket of a room's streams (the lobby's, the room page's, the meeting), so that every
+    process counts a browser's and an address's open sockets against the caps.
 
     Refreshed every PRESENCE_HEARTBEAT (rooms.consumers.Beats, one write per process): the rows
-    of a process that died stop counting, and go."""
+    of a process that died stop counting, and go. A room page's sockets (`member`) are kept for
+    ADMISSION_GRACE after they close, `closed`: they say when this browser was last in the room,
+    which is how long its admission lasts (RoomAccess.member)."""
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="+")
     channel_name = models.CharField(max_length=200, unique=True)
     session_key = models.CharField(max_length=40, editable=False)
     client = models.CharField(max_length=32, editable=False)  # client_pseudonym(address)
+    member = models.BooleanField(default=False, editable=False)  # On the room page, let in.
+    closed = models.BooleanField(default=False, editable=False)
     seen_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -859,7 +1006,9 @@ class RoomSocket(models.Model):
         return f"{self.channel_name} in {self.room_id}"
 
     @classmethod
-    def claim(cls, room: Room, channel_name: str, session_key: str, address: str) -> bool:
+    def claim(
+        cls, room: Room, channel_name: str, session_key: str, address: str, member: bool = False
+    ) -> bool:
         """Count this socket in, unless its session or its address (common.limits.network)
         already has as many open in the room as ROOM_SOCKETS_PER_SESSION or _PER_ADDRESS allow
         (or the room is gone); then nothing is stored (False).
@@ -871,8 +1020,11 @@ class RoomSocket(models.Model):
         with transaction.atomic():
             if not Room.objects.select_for_update(no_key=True).filter(pk=room.pk).exists():
                 return False
-            cls.objects.filter(room=room, seen_at__lt=since).delete()
-            counts = cls.objects.filter(room=room).aggregate(
+            stale = models.Q(seen_at__lt=since, member=False) | models.Q(
+                seen_at__lt=admission_since()
+            )
+            cls.objects.filter(stale, room=room).delete()
+            counts = cls.objects.filter(room=room, closed=False, seen_at__gte=since).aggregate(
                 session=models.Count("pk", filter=models.Q(session_key=session_key)),
                 address=models.Count("pk", filter=models.Q(client=client)),
             )
@@ -882,13 +1034,28 @@ class RoomSocket(models.Model):
             ):
                 return False
             cls.objects.create(
-                room=room, channel_name=channel_name, session_key=session_key, client=client
+                room=room,
+                channel_name=channel_name,
+                session_key=session_key,
+                client=client,
+                member=member,
             )
         return True
 
     @classmethod
-    def release(cls, channel_name: str) -> None:
-        cls.objects.filter(channel_name=channel_name).delete()
+    def release(cls, channel_name: str, member: bool = False) -> None:
+        """The socket closed: a room page's row stays, as when this browser was last in."""
+        rows = cls.objects.filter(channel_name=channel_name)
+        if member:
+            rows.update(closed=True, seen_at=timezone.now())
+        else:
+            rows.delete()
+
+    @classmethod
+    def recently_in(cls, room: Room, session_key: str) -> bool:
+        """This browser has the room page open, or had within ADMISSION_GRACE."""
+        rows = cls.objects.filter(room=room, session_key=session_key, member=True)
+        return bool(session_key) and rows.filter(seen_at__gte=admission_since()).exists()
 
 
 class Activity(models.Model):
@@ -965,13 +1132,39 @@ def tell_streams_room_deleted(sender: type[Room], instance: Room, **kwargs: obje
     push.room_deleted(instance.code, instance.owner_id)
 
 
+@receiver(sessions.key_changed)
+def follow_a_new_session_key(sender: type, old: str, new: str, **kwargs: object) -> None:
+    """A session got a new key (a log-in, a grant): its rows in rooms follow, so a host's
+    removal still reaches its admission and the socket caps still count its open sockets."""
+    Presence.objects.filter(session_key=old).update(session_key=new)
+    RoomSocket.objects.filter(session_key=old).update(session_key=new)
+
+
 @receiver(user_logged_out)
 def close_meetings_on_logout(sender: type, request: object, **kwargs: object) -> None:
-    """Logging out ends this browser's visits (its session goes): its meetings close at once."""
+    """Logging out ends this browser's visits (its session goes): its meetings close at once,
+    and its other sockets opened as the account check again (rooms.consumers)."""
     key = getattr(getattr(request, "session", None), "session_key", None)
     if key:
         peers = Presence.objects.filter(session_key=key).values_list("room__code", "peer_id")
         push.close_meetings(list(peers), "logout")
+    if kwargs.get("user") is not None:
+        push.account_changed(kwargs["user"].pk)
+
+
+@receiver(post_init, sender=settings.AUTH_USER_MODEL)
+def remember_password(sender: type, instance: User, **kwargs: object) -> None:
+    instance._stored_password = instance.__dict__.get("password")
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def recheck_sockets_on_new_password(sender: type, instance: User, **kwargs: object) -> None:
+    """A new password ends the account's other sessions (Django's session hash), however it
+    was set (the change or reset form, the admin, a script): their open sockets close."""
+    password = instance.__dict__.get("password")
+    if not kwargs.get("created") and instance._stored_password != password:
+        push.account_changed(instance.pk)
+    instance._stored_password = password
 
 
 class JanusRoom(models.Model):

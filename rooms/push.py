@@ -20,10 +20,16 @@ PRESENCE_CHANGED = "presence.changed"
 MEETING_SIGNAL = "meeting.signal"  # Another member's offer, answer or ICE candidate, relayed.
 MEETING_MUTED = "meeting.muted"  # A host turned this person's microphone off.
 MEETING_CLOSE = "meeting.close"  # Say why, then close this meeting socket.
+ACCOUNT_CHANGED = "account.changed"  # Logged out or a new password: check the session again.
 
 
 def owner_group(owner_id: int) -> str:
     return f"owner-{owner_id}"
+
+
+def account_group(user_id: int) -> str:
+    """Every socket opened by a session signed in to this account."""
+    return f"account-{user_id}"
 
 
 def hosts_group(code: UUID) -> str:
@@ -100,3 +106,9 @@ def close_meetings(peers: list[tuple[UUID, str]], reason: str) -> None:
     event = {"type": MEETING_CLOSE, "reason": reason}
     send_after_commit(*[(peer_group(code, peer_id), event) for code, peer_id in peers])
     send_after_commit(*[(presence_group(code), PRESENCE_CHANGED) for code in {c for c, _ in peers}])
+
+
+def account_changed(user_id: int) -> None:
+    """A session of this account logged out, or its password changed (which ends its other
+    sessions): every socket opened as this account checks its session again."""
+    send_after_commit((account_group(user_id), ACCOUNT_CHANGED))

@@ -35,4 +35,5 @@ urlpatterns = [
     path("r/<slug:slug>/<str:secret>/join/", views.join, name="join"),
     path("r/<slug:slug>/<str:secret>/room/", views.room_page, name="room"),
     path("r/<slug:slug>/<str:secret>/leave/", views.leave, name="leave"),
+    path("r/<slug:slug>/<str:secret>/cancel/", views.cancel_request, name="cancel_request"),
 ]

@@ -6,12 +6,14 @@ through one helper of `rooms.access`."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import urlencode, urlsplit
 from uuid import UUID
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
@@ -26,6 +28,7 @@ from common import limits
 from .access import RoomAccess, host_access_or_404, link_access_or_404, owned_room_or_404
 from .forms import (
     CustomizeForm,
+    DashboardFilterForm,
     DuplicateForm,
     JoinForm,
     NewRoomForm,
@@ -38,6 +41,7 @@ from .models import (
     AskedTooSoon,
     JoinRequest,
     MeetingActionRefused,
+    OwnerLimitReached,
     Presence,
     Room,
     TooManyWaiting,
@@ -45,9 +49,13 @@ from .models import (
 )
 
 DASHBOARD_PAGE_SIZE = 24
+ACTIVITY_PAGE_SIZE = 50
+NAME_KEY = "display_name"  # The name this browser last joined or asked under, in the session.
+DASHBOARD_PAGES_MAX = 100  # "?page=" beyond it shows the first page: 2,400 tiles at most.
 # The htmx error convention (docs/contributing.md): invalid input answers 422 with the form's
 # partial and its errors, which htmx swaps like a success (base.html's responseHandling).
 INVALID = 422
+NEW_ROOMS_TOO_FAST = "You made many rooms in a short time. Wait a minute, then try again."
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -63,6 +71,22 @@ def deleted_meanwhile_is_404() -> Iterator[None]:
         raise Http404 from None
 
 
+@contextmanager
+def limit_as_form_error(form: forms.BaseForm) -> Iterator[None]:
+    """An owner's limit reached (OwnerLimitReached) becomes the form's error: the form is shown
+    again with what was typed, and nothing was changed."""
+    try:
+        yield
+    except OwnerLimitReached as error:
+        form.add_error(None, str(error))
+
+
+def take_new_room(request: HttpRequest) -> str | None:
+    """One try of NEW_ROOM_LIMIT, shared by creating and duplicating; a 429 past it."""
+    limit, window = settings.NEW_ROOM_LIMIT
+    return limits.take(request, "new-room", limit, window, NEW_ROOMS_TOO_FAST)
+
+
 # The owner: the dashboard and its tiles' actions, customize, activity.
 
 
@@ -74,17 +98,37 @@ def rename_code(request: HttpRequest) -> UUID | None:
         return None
 
 
-def dashboard_rooms(request: HttpRequest, page: int = 1) -> dict:
-    """One page of the owner's tiles, most recently used first, and the next page if any.
+def dashboard_query(request: HtmxHttpRequest) -> QueryDict:
+    """The dashboard's URL query: the request's own, or for an htmx post from the dashboard
+    (create, delete, duplicate), the page's, so the list it sends back keeps its filters."""
+    if request.method == "GET":
+        return request.GET
+    current = request.htmx.current_url if request.htmx else None
+    return QueryDict(urlsplit(current).query) if current else QueryDict()
 
-    One row more than a page tells whether there is a next page without counting them all."""
-    start = (page - 1) * DASHBOARD_PAGE_SIZE
-    rooms = list(Room.objects.for_dashboard(request.user)[start : start + DASHBOARD_PAGE_SIZE + 1])
-    more = len(rooms) > DASHBOARD_PAGE_SIZE
+
+def dashboard_rooms(request: HtmxHttpRequest, page: int = 1, *, only_last: bool = False) -> dict:
+    """The owner's tiles as searched, filtered and sorted (DashboardFilterForm; most recently
+    used first by default), up to `page` pages (a reload of "?page=3" shows all three), or the
+    last page alone (what "Show more rooms" appends); the next page if any, and the counts."""
+    filters = DashboardFilterForm(dashboard_query(request))
+    chosen = filters.values()
+    owned = Room.objects.for_dashboard(request.user)
+    matching = owned.filtered(**chosen)
+    end = page * DASHBOARD_PAGE_SIZE
+    start = end - DASHBOARD_PAGE_SIZE if only_last else 0
+    rooms = list(matching[start : end + 1])
+    more = len(rooms) > end - start
+    searching = any(chosen.values())
     return {
-        "rooms": rooms[:DASHBOARD_PAGE_SIZE],
+        "rooms": rooms[: end - start],
         "page": page,
         "next_page": page + 1 if more else None,
+        "filters": filters,
+        "searching": searching,
+        "query": urlencode({k: v for k, v in chosen.items() if v}),
+        "room_count": matching.count(),
+        "owned_count": owned.count() if searching else None,
     }
 
 
@@ -92,10 +136,12 @@ def dashboard_rooms(request: HttpRequest, page: int = 1) -> dict:
 @login_required
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     page = request.GET.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
-    context = dashboard_rooms(request, page)
+    page = int(page) if page.isdigit() and 0 < int(page) <= DASHBOARD_PAGES_MAX else 1
+    context = dashboard_rooms(request, page, only_last=bool(request.htmx) and page > 1)
     if request.htmx and page > 1:
         return render_partials(request, ["room-items", "more-rooms"], {**context, "more_oob": True})
+    if request.htmx and request.htmx.target == "room-list":  # Searched, filtered or sorted.
+        return render_partials(request, ["room-list"], context)
     context |= {"form": NewRoomForm(), "renaming": rename_code(request)}
     return render(request, "rooms/dashboard.html", context)
 
@@ -111,17 +157,28 @@ def render_partials(
 @require_POST
 @login_required
 def create_room(request: HtmxHttpRequest) -> HttpResponse:
+    attempt = take_new_room(request)
     form = NewRoomForm(request.POST)
-    status = INVALID
+    status, room = INVALID, None
     if form.is_valid():
-        Room.create(request.user, **form.cleaned_data)
-        if not request.htmx:
-            return redirect("rooms:dashboard")
-        form, status = NewRoomForm(), 200
+        with limit_as_form_error(form):
+            room = Room.create(request.user, **form.cleaned_data)
+            message = f"Created “{room.name}”."
+            if not request.htmx:
+                messages.success(request, message)
+                return redirect("rooms:dashboard")
+            form, status = NewRoomForm(), 200
+    if status == INVALID:
+        limits.give_back(attempt)  # Only a room made spends a try.
     rooms = dashboard_rooms(request)
     if request.htmx:
         context = {"form": form, **rooms, "oob": True}
-        return render_partials(request, ["new-room", "room-list"], context, status=status)
+        response = render_partials(request, ["new-room", "room-list"], context, status=status)
+        if room is None:
+            return response
+        # dashboard.js says it and moves focus to the new tile, not to <body>.
+        created = {"message": message, "focus": f"room-{room.code}"}
+        return trigger_client_event(response, "room-created", created, after="settle")
     return render(request, "rooms/dashboard.html", {**rooms, "form": form}, status=status)
 
 
@@ -200,7 +257,7 @@ def regenerate_links(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
     with deleted_meanwhile_is_404():
         room.regenerate_links(by=request.user)
     message = f"New links for “{room.name}”. The old links no longer work."
-    return dialog_done(request, message, focus=f"regenerate-{room.code}")
+    return dialog_done(request, message, focus=f"menu-button-{room.code}")  # The tile menu's.
 
 
 @require_http_methods(["GET", "POST"])
@@ -210,14 +267,15 @@ def duplicate_room(request: HtmxHttpRequest, code: UUID) -> HttpResponse:
     if request.method == "GET":
         form = DuplicateForm(initial={"name": copy_name(room.name)})
         return render_dialog(request, "rooms/duplicate_dialog.html", {"room": room, "form": form})
+    attempt = take_new_room(request)
     form = DuplicateForm(request.POST)
-    if not form.is_valid():
-        context = {"room": room, "form": form}
-        return render_dialog(request, "rooms/duplicate_dialog.html", context, status=INVALID)
-    with deleted_meanwhile_is_404():
-        copy = room.duplicate(**form.cleaned_data, by=request.user)
-    message = f"Created “{copy.name}”."
-    return dialog_done(request, message, focus=f"room-{copy.code}")
+    if form.is_valid():
+        with deleted_meanwhile_is_404(), limit_as_form_error(form):
+            copy = room.duplicate(**form.cleaned_data, by=request.user)
+            return dialog_done(request, f"Created “{copy.name}”.", focus=f"room-{copy.code}")
+    limits.give_back(attempt)
+    context = {"room": room, "form": form}
+    return render_dialog(request, "rooms/duplicate_dialog.html", context, status=INVALID)
 
 
 @require_http_methods(["GET", "POST"])
@@ -248,10 +306,10 @@ def customize_room(request: HttpRequest, code: UUID) -> HttpResponse:
     if request.method == "POST":
         form = CustomizeForm(request.POST, request.FILES, room=room)
         if form.is_valid():
-            with deleted_meanwhile_is_404():
+            with deleted_meanwhile_is_404(), limit_as_form_error(form):
                 room.customize(by=request.user, **form.changes())
-            messages.success(request, "Saved.")
-            return redirect("rooms:customize", code=room.code)
+                messages.success(request, "Saved.")
+                return redirect("rooms:customize", code=room.code)
     else:
         form = CustomizeForm(room=room)
     context = {"room": room, "form": form}
@@ -262,8 +320,17 @@ def customize_room(request: HttpRequest, code: UUID) -> HttpResponse:
 @login_required
 def activity(request: HttpRequest, code: UUID) -> HttpResponse:
     room = owned_room_or_404(request, code)
-    entries = room.activities.select_related("actor")[:200]
-    return render(request, "rooms/activity.html", {"room": room, "entries": entries})
+    page = request.GET.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) <= 100_000 else 1
+    start = (page - 1) * ACTIVITY_PAGE_SIZE
+    entries = list(room.activities.select_related("actor")[start : start + ACTIVITY_PAGE_SIZE + 1])
+    context = {
+        "room": room,
+        "entries": entries[:ACTIVITY_PAGE_SIZE],
+        "newer_page": page - 1 if page > 1 else None,
+        "older_page": page + 1 if len(entries) > ACTIVITY_PAGE_SIZE else None,
+    }
+    return render(request, "rooms/activity.html", context)
 
 
 # Anyone with a link: the lobby, joining, the room page, leaving.
@@ -301,7 +368,8 @@ def lobby(request: HtmxHttpRequest, slug: str, secret: str) -> HttpResponse:
         return redirect("rooms:room", slug, secret)  # Let in while away: straight in.
     if access.join_request and not access.join_request.revisit():
         access.forget("join_request")  # Expired while away: they ask again.
-    name = request.user.display_name if request.user.is_authenticated else ""
+    account = request.user.display_name if request.user.is_authenticated else ""
+    name = access.name_before or request.session.get(NAME_KEY) or account
     return render_lobby(request, access, JoinForm(initial={"display_name": name}))
 
 
@@ -311,6 +379,8 @@ def join(request: HtmxHttpRequest, slug: str, secret: str) -> HttpResponse:
     form = JoinForm(request.POST)
     if not form.is_valid():
         return render_lobby(request, access, form, status=INVALID)
+    if request.session.get(NAME_KEY) != form.cleaned_data["display_name"]:
+        request.session[NAME_KEY] = form.cleaned_data["display_name"]  # Filled in next time.
     if access.enters_at_once:
         access.admit(form.cleaned_data["display_name"])
         return navigate(request, access.room.room_path(secret))
@@ -320,7 +390,8 @@ def join(request: HtmxHttpRequest, slug: str, secret: str) -> HttpResponse:
         access.ask(form.cleaned_data["display_name"], limits.client(request))
     except AskedTooSoon as too_soon:
         wait = f"Please wait {too_soon.seconds_left} seconds before asking again."
-        return render_lobby(request, access, form, status=429, ask_error=wait)
+        retry = too_soon.seconds_left  # lobby.js counts it down, the button off until then.
+        return render_lobby(request, access, form, status=429, ask_error=wait, retry_after=retry)
     except WaitingRoomFull:
         full = "The waiting room is full right now. Please try again in a few minutes."
         return render_lobby(request, access, form, status=503, ask_error=full)
@@ -337,7 +408,11 @@ def join(request: HtmxHttpRequest, slug: str, secret: str) -> HttpResponse:
 def room_page(request: HttpRequest, slug: str, secret: str) -> HttpResponse:
     access = link_access_or_404(request, slug, secret)
     if access.member is None:
+        if access.name_before:  # A visit that ended while away (or new links): say so.
+            again = "join" if access.enters_at_once else "ask to join"
+            messages.info(request, f"Your visit to {access.room.name} has ended: {again} again.")
         return redirect("rooms:lobby", slug, secret)
+    access.stay()
     room = access.room
     context = {
         "room": room,
@@ -381,6 +456,15 @@ def leave(request: HttpRequest, slug: str, secret: str) -> HttpResponse:
     access.room.close_meetings_of(request.session.session_key, "left")  # Its other tabs too.
     messages.info(request, f"You left {access.room.name}.")
     return redirect("rooms:lobby", slug, secret)
+
+
+@require_POST
+def cancel_request(request: HtmxHttpRequest, slug: str, secret: str) -> HttpResponse:
+    """A waiting guest takes back their own request: it leaves every host's list at once."""
+    access = link_access_or_404(request, slug, secret)
+    if access.cancel():
+        messages.info(request, "You cancelled your request to join.")
+    return navigate(request, reverse("rooms:lobby", args=[slug, secret]))
 
 
 # Hosts (the owner included), from the room's host panel or the owner's notification area.

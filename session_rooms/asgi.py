@@ -13,7 +13,7 @@ from channels.security.websocket import OriginValidator, WebsocketDenier  # noqa
 from django.conf import settings  # noqa: E402
 from django.urls import re_path  # noqa: E402
 
-from common.asgi import BoundedHTTP, CappedBody, StaticFiles  # noqa: E402
+from common.asgi import BoundedHTTP, CappedBody  # noqa: E402
 from rooms.routing import websocket_urlpatterns  # noqa: E402
 
 # A socket to any other path is refused: the router would raise, and log a traceback holding
@@ -21,9 +21,10 @@ from rooms.routing import websocket_urlpatterns  # noqa: E402
 routes = [*websocket_urlpatterns, re_path(r"", WebsocketDenier.as_asgi())]
 application = ProtocolTypeRouter(
     {
-        # Too large a body is refused first, without waiting for a place inside Django.
+        # Too large a body is refused first, without waiting for a place inside Django. Static
+        # files are WhiteNoise's, inside Django (settings.MIDDLEWARE).
         "http": CappedBody(
-            BoundedHTTP(StaticFiles(django_asgi_app), settings.HTTP_CONCURRENCY),
+            BoundedHTTP(django_asgi_app, settings.HTTP_CONCURRENCY),
             settings.MAX_REQUEST_BODY,
         ),
         # Scheme, host and port must be the site's (settings.SITE_ORIGINS), not just the host name.

@@ -68,6 +68,9 @@ def env_url(name: str, default: str | None, schemes: set[str]) -> str | None:
 
 
 DEBUG = env_bool("DEBUG", default=True)
+# Django's debug pages (a 404 listing every URL pattern, a 500 with its traceback) while DEBUG is
+# on; off, error pages look like the product's (common.errors), as they do in production.
+DEBUG_PAGES = env_bool("DEBUG_PAGES", default=False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -137,8 +140,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /static/ from STATIC_ROOT (DEBUG on: straight from static/ and the apps), after
+    # SecurityMiddleware so its headers (nosniff) reach these files too.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "common.headers.NoStoreMiddleware",
+    "common.errors.ProductErrorPages",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -206,12 +213,25 @@ REDIS_URL = env_url("REDIS_URL", None, {"redis", "rediss", "unix"})
 # After Redis restarts, every pooled connection is dead: retrying once on a fresh connection
 # means the first socket or page after the restart works instead of failing on a stale one.
 REDIS_RETRY = {"retry_on_error": [RedisConnectionError]}
+# Redis connections the channel layer may hold at once per process: one per command in flight.
+# redis-py 8 defaults to 100 and refuses the next at once (a 500 for that socket), which a
+# burst of arrivals reaches; Redis itself takes 10,000 clients by default.
+REDIS_CONNECTIONS = env_int("REDIS_CONNECTIONS", 1000)
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # socket_timeout None: redis-py 8 otherwise drops idle consumers (channels_redis#422).
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None, **REDIS_RETRY}]},
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": None,
+                        "max_connections": REDIS_CONNECTIONS,
+                        **REDIS_RETRY,
+                    }
+                ]
+            },
         }
     }
 else:
@@ -276,6 +296,8 @@ PASSWORD_RESET_LIMIT = (5, 900)
 # "Ask to join" per client address per minute (a flood of fresh guests from one address), and
 # how many guests may wait in one room at once.
 ASK_LIMIT = (env_int("ASK_LIMIT_PER_MINUTE", 30), 60)
+# Rooms one account creates or duplicates a minute (each copy copies up to 11 MB of images).
+NEW_ROOM_LIMIT = (env_int("NEW_ROOMS_PER_MINUTE", 10), 60)
 WAITING_ROOM_CAP = env_int("WAITING_ROOM_CAP", 1000)
 # Requests one client (an account, or an address: IPv6 by /64) may have waiting in one room at
 # once, so one machine cannot fill the waiting room.
@@ -289,6 +311,15 @@ if WAITING_LEFT_AFTER < 3 * PRESENCE_HEARTBEAT:
     raise ImproperlyConfigured(
         f"WAITING_LEFT_AFTER must be at least 3 x PRESENCE_HEARTBEAT ({3 * PRESENCE_HEARTBEAT}), "
         f"not {WAITING_LEFT_AFTER}: a waiting page beats every PRESENCE_HEARTBEAT seconds."
+    )
+# Seconds someone let in may be away from the room (no room page open: no socket, no reload)
+# and still come back without asking: long enough for a reload or a network blip, short enough
+# that admission lasts for the visit. Also how long an Allow waits for its guest to come in.
+ADMISSION_GRACE = env_int("ADMISSION_GRACE", 120)
+if ADMISSION_GRACE < 3 * PRESENCE_HEARTBEAT:
+    raise ImproperlyConfigured(
+        f"ADMISSION_GRACE must be at least 3 x PRESENCE_HEARTBEAT ({3 * PRESENCE_HEARTBEAT}), "
+        f"not {ADMISSION_GRACE}: an open room page beats every PRESENCE_HEARTBEAT seconds."
     )
 if WAITING_EXPIRE_AFTER < WAITING_LEFT_AFTER:
     raise ImproperlyConfigured(
@@ -328,7 +359,21 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+# DEBUG off: `manage.py collectstatic` writes every file under a name holding its hash, with a
+# gzip copy, and WhiteNoise serves them from STATIC_ROOT with a year of caching ({% static %}
+# names the hashed file, so a new release is a new URL). DEBUG on: files as they are, found
+# where they live and re-read when they change, so `make run` needs no collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 MB = 1024 * 1024
@@ -338,6 +383,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * MB  # Form fields, files excluded: past it, a 
 # with every image at its limit (rooms.forms.IMAGE_LIMITS: background 5 MB, logo 1 MB, lobby
 # image 5 MB, so 11 MB) and its text fields and multipart framing (well under 1 MB).
 MAX_REQUEST_BODY = env_int("MAX_REQUEST_BODY", (5 + 1 + 5 + 1) * MB)
+# Uploaded images decoded at once per process (rooms.images), each up to 96 MB of pixels; one
+# more waits for a turn up to IMAGE_DECODE_WAIT seconds, then is told to try again.
+IMAGE_DECODES_AT_ONCE = env_int("IMAGE_DECODES_AT_ONCE", 2)
+IMAGE_DECODE_WAIT = env_int("IMAGE_DECODE_WAIT", 20)
+# What one account may own: rooms, and bytes of uploaded images across them (as stored, after
+# rooms.images re-encoded them). Creating, duplicating and Customize refuse past them.
+ROOMS_PER_OWNER = env_int("ROOMS_PER_OWNER", 100)
+STORAGE_PER_OWNER = env_int("STORAGE_PER_OWNER", 200 * MB)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -393,6 +446,7 @@ HTTPS = _site.scheme == "https"
 SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", default=True)
 if env_bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_ENGINE = "common.sessions"  # Database sessions that say when a key changes.
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0

@@ -12,6 +12,9 @@ from accounts.models import User
 from rooms.models import Room
 
 PASSWORD = "correct-horse-battery-staple"
+# How long a test waits for something that must happen: long enough for a machine loaded by
+# other suites, since every wait ends as soon as its condition holds; only a failure waits it out.
+PATIENCE = 30
 # What production hashes passwords with, for the tests that test hashing.
 REAL_PASSWORD_HASHERS = list(django_settings.PASSWORD_HASHERS)
 

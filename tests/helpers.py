@@ -12,6 +12,7 @@ from django.test import Client, SimpleTestCase
 from django.test.html import Element, normalize_attributes, parse_html
 
 from session_rooms.asgi import application
+from tests.conftest import PATIENCE
 
 # The header htmx sends with each of its requests, as the test client's keyword arguments.
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -128,7 +129,7 @@ async def open_stream(
 ) -> tuple[WebsocketCommunicator, bool]:
     """A socket opened as `client`'s browser would; always disconnect() it."""
     communicator = WebsocketCommunicator(application, path, headers=stream_headers(client, origin))
-    connected, _ = await communicator.connect(timeout=5)
+    connected, _ = await communicator.connect(timeout=PATIENCE)
     return communicator, connected
 
 
@@ -139,7 +140,7 @@ async def listen(path: str, client: Client | None = None) -> WebsocketCommunicat
     return communicator
 
 
-async def until(communicator: WebsocketCommunicator, text: str, timeout: float = 5) -> str:
+async def until(communicator: WebsocketCommunicator, text: str, timeout: float = PATIENCE) -> str:
     """The first pushed message containing text (pushes may repeat a snapshot first)."""
     async with asyncio.timeout(timeout):
         while True:
@@ -148,7 +149,7 @@ async def until(communicator: WebsocketCommunicator, text: str, timeout: float =
                 return message
 
 
-async def close_code(communicator: WebsocketCommunicator, timeout: float = 5) -> int:
+async def close_code(communicator: WebsocketCommunicator, timeout: float = PATIENCE) -> int:
     """The code the server closed the socket with, past any messages before it."""
     async with asyncio.timeout(timeout):
         while (message := await communicator.receive_output(timeout=timeout))["type"] != (

@@ -1,6 +1,7 @@
 """Real daphne processes serving the test database, for browser and multi-process tests, and
 a person's browser and sockets against them (no JavaScript: urllib and websockets)."""
 
+import functools
 import os
 import re
 import socket
@@ -16,7 +17,7 @@ from django.conf import settings
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PATIENCE
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -39,6 +40,23 @@ def test_database_url() -> str:
     return f"postgres://{credentials}{host}/{db['NAME']}"
 
 
+SECRET_KEY = "live-test-secret-key-" + "x" * 40
+
+
+@functools.cache
+def collected_static() -> Path:
+    """STATIC_ROOT for live servers, collected once a run: with DEBUG off they serve only what
+    collectstatic wrote (hashed names, gzip copies), as production does."""
+    root = ROOT / "test-artifacts" / "static"
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "--clear", "--verbosity=0"],
+        cwd=ROOT,
+        env={**os.environ, "DEBUG": "false", "SECRET_KEY": SECRET_KEY, "STATIC_ROOT": str(root)},
+        check=True,
+    )
+    return root
+
+
 class LiveServer:
     """One daphne process on `host` (127.0.0.1, or a media namespace's host end); stop() ends
     it, and its log helps when a test fails. SITE_URL, and so ALLOWED_HOSTS, follow `host`."""
@@ -54,8 +72,9 @@ class LiveServer:
             "DATABASE_URL": test_database_url(),
             "SITE_URL": self.url,
             "DEBUG": "false",
-            "SECRET_KEY": "live-test-secret-key-" + "x" * 40,
+            "SECRET_KEY": SECRET_KEY,
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "STATIC_ROOT": str(collected_static()),
             **env,
         }
         environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -105,7 +124,7 @@ class Browser:
         self.opener = build_opener(HTTPCookieProcessor(self.cookies))
 
     def get(self, path: str) -> str:
-        with self.opener.open(self.server.url + path, timeout=10) as response:
+        with self.opener.open(self.server.url + path, timeout=PATIENCE) as response:
             return response.read().decode()
 
     def submit(self, page: str, path: str, data: dict) -> str:
@@ -113,7 +132,7 @@ class Browser:
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.get(page))
         body = urlencode({**data, "csrfmiddlewaretoken": token.group(1)}).encode()
         request = Request(self.server.url + path, data=body, headers={"Referer": self.server.url})
-        with self.opener.open(request, timeout=10) as response:
+        with self.opener.open(request, timeout=PATIENCE) as response:
             return response.read().decode()
 
     def cookie_header(self) -> str:
@@ -137,10 +156,10 @@ def ask(server: LiveServer, room, name: str) -> Browser:
 def open_stream(server: LiveServer, browser: Browser, path: str) -> ClientConnection:
     headers = {"Cookie": browser.cookie_header()}
     url = f"ws://127.0.0.1:{server.port}{path}"
-    return connect(url, origin=server.url, additional_headers=headers, open_timeout=10)
+    return connect(url, origin=server.url, additional_headers=headers, open_timeout=PATIENCE)
 
 
-def until(stream: ClientConnection, *texts: str, timeout: float = 10) -> str:
+def until(stream: ClientConnection, *texts: str, timeout: float = PATIENCE) -> str:
     """The first message holding every text; fails after timeout seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -153,7 +172,7 @@ def until(stream: ClientConnection, *texts: str, timeout: float = 10) -> str:
     raise AssertionError(f"no message with {texts!r} within {timeout}s")
 
 
-def closes(stream: ClientConnection, timeout: float = 10) -> int | None:
+def closes(stream: ClientConnection, timeout: float = PATIENCE) -> int | None:
     """The close code once the server ends the socket; fails if it stays open."""
     deadline = time.monotonic() + timeout
     try:

@@ -149,6 +149,7 @@ MATRIX: dict[str, Row] = {
     # The room page is for those let in: everyone else goes back to the lobby.
     "rooms:room": Row("GET", lambda r: link(r, "room/"), {**everyone(302), "owner": 200}),
     "rooms:leave": Row("POST", lambda r: link(r, "leave/"), everyone(302)),
+    "rooms:cancel_request": Row("POST", lambda r: link(r, "cancel/"), everyone(302)),
     "rooms:lobby": Row("GET", lambda r: r.participant_path, everyone(200)),
     "accounts:signup": Row(
         "GET", lambda r: "/accounts/signup/", {**everyone(200), "stranger": 302, "owner": 302}
@@ -173,6 +174,9 @@ MATRIX: dict[str, Row] = {
     "accounts:password_reset_complete": Row(
         "GET", lambda r: "/accounts/password/reset/done/", everyone(200)
     ),
+    # A load balancer's checks (tests/test_health.py): anyone, signed in or not.
+    "healthz_live": Row("GET", lambda r: "/healthz/live", everyone(200)),
+    "healthz_ready": Row("GET", lambda r: "/healthz/ready", everyone(200)),
 }
 # Django admin checks staff itself (tested in tests/test_admin.py); uploaded files are public by
 # unguessable name.

@@ -32,16 +32,19 @@ async function copyLink(button) {
   try {
     await navigator.clipboard.writeText(input.value);
   } catch {
+    const menu = input.closest("details");
+    if (menu) menu.open = true; // The link sits in the tile's menu: show it to select.
     input.focus();
     input.select();
     showToast("Press Ctrl+C to copy the selected link");
     return;
   }
   const text = button.querySelector(".copy-text");
+  text.dataset.label ||= text.textContent;
   text.textContent = "Copied";
   button.classList.add("is-done");
   setTimeout(() => {
-    text.textContent = "Copy";
+    text.textContent = text.dataset.label;
     button.classList.remove("is-done");
   }, 2000);
   showToast(button.dataset.copied);
@@ -50,4 +53,64 @@ async function copyLink(button) {
 document.addEventListener("click", (event) => {
   const copy = event.target instanceof Element ? event.target.closest("[data-copy]") : null;
   if (copy) copyLink(copy);
+});
+
+// Times in the viewer's own time zone, with the zone named (the page says UTC without this).
+const LOCAL_TIME = new Intl.DateTimeFormat(undefined, {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
+  timeZoneName: "short",
+});
+document.addEventListener("DOMContentLoaded", () => {
+  for (const time of document.querySelectorAll("time[data-local-time]")) {
+    const moment = new Date(time.dateTime);
+    if (!Number.isNaN(moment.getTime())) time.textContent = LOCAL_TIME.format(moment);
+  }
+});
+
+// How long each waiting guest has waited, kept current between pushes (as rooms' `waited` says it).
+function waitedFor(seconds) {
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+setInterval(() => {
+  for (const time of document.querySelectorAll("time[data-waited]")) {
+    time.textContent = waitedFor((Date.now() - new Date(time.dateTime).getTime()) / 1000);
+  }
+}, 20_000);
+
+// Menus (a <details data-menu>: the account menu, a room tile's): they open without JavaScript;
+// with it, one is open at a time, and a click elsewhere or Escape closes it, Escape putting focus
+// back on its button.
+document.addEventListener(
+  "toggle",
+  (event) => {
+    const menu = event.target;
+    if (!(menu instanceof HTMLDetailsElement) || !menu.matches("[data-menu]") || !menu.open) return;
+    for (const other of document.querySelectorAll("details[data-menu][open]")) {
+      if (other !== menu) other.open = false;
+    }
+  },
+  true,
+);
+
+document.addEventListener("pointerdown", (event) => {
+  const inside = event.target instanceof Element ? event.target.closest("details[data-menu]") : null;
+  for (const menu of document.querySelectorAll("details[data-menu][open]")) {
+    if (menu !== inside) menu.open = false;
+  }
+});
+
+document.addEventListener("keydown", (event) => {
+  const menu = event.target instanceof Element ? event.target.closest("details[data-menu][open]") : null;
+  if (event.key === "Escape" && menu) {
+    event.preventDefault();
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  }
 });

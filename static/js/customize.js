@@ -152,6 +152,25 @@
       colorText.focus();
     });
     form.addEventListener("input", render);
+
+    // Unsaved edits are not dropped without a word: a note says so, and leaving the page (Back
+    // to rooms, another link, closing the tab) asks first. Saving is leaving on purpose.
+    const note = form.querySelector("[data-unsaved]");
+    let unsaved = false;
+    const changed = () => {
+      unsaved = true;
+      if (note) note.hidden = false;
+    };
+    form.addEventListener("input", changed);
+    form.addEventListener("change", changed);
+    form.addEventListener("submit", () => {
+      unsaved = false;
+    });
+    window.addEventListener("beforeunload", (event) => {
+      if (!unsaved) return;
+      event.preventDefault();
+      event.returnValue = "";
+    });
     form.addEventListener("change", render);
     render();
   }

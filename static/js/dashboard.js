@@ -53,12 +53,16 @@ document.addEventListener("click", (event) => {
     close.closest("dialog").close();
     return;
   }
-  // Remember who opened a dialog, and the tile beside it in case this one is deleted.
+  // Remember who opened a dialog, and the tile beside it in case this one is deleted. From a
+  // tile's menu, the menu closes and its button takes focus back when the dialog closes.
   const dialogOpener = target.closest("[aria-haspopup=dialog]");
   if (dialogOpener) {
-    const item = dialogOpener.closest("li");
+    const item = dialogOpener.closest(".tile")?.closest("li"); // Not the menu's own <li>.
     const beside = item?.nextElementSibling || item?.previousElementSibling;
-    opener = { id: dialogOpener.id, neighbour: beside?.querySelector(".tile")?.id || "" };
+    const menu = dialogOpener.closest(".room-menu");
+    if (menu) menu.open = false;
+    const back = menu ? menu.querySelector("summary") : dialogOpener;
+    opener = { id: back.id, neighbour: beside?.querySelector(".tile")?.id || "" };
   }
 });
 
@@ -102,4 +106,31 @@ document.addEventListener("DOMContentLoaded", () => {
     focusAfterClose = null;
     document.getElementById(id)?.focus();
   });
+});
+
+// Waiting badges: the owner stream sends how many wait at each room that has guests waiting;
+// every tile on the page takes its count (none listed: nobody waits), whichever page added it.
+document.addEventListener("htmx:wsAfterMessage", (event) => {
+  if (!event.target.closest("[data-owner-stream]")) return;
+  const counts = new Map(
+    Array.from(document.querySelectorAll("#waiting-counts [data-room]"), (room) => [room.dataset.room, Number(room.dataset.count)]),
+  );
+  for (const badge of document.querySelectorAll("[data-waiting-badge]")) {
+    const count = counts.get(badge.dataset.waitingBadge) || 0;
+    badge.textContent = `${count} waiting`;
+    badge.hidden = !count;
+  }
+});
+
+// A room was created (HX-Trigger-After-Settle: room-created): say so, and put focus on its tile
+// (the form it came from was replaced, which would leave focus on <body>).
+document.addEventListener("room-created", (event) => {
+  showToast(event.detail.message);
+  document.getElementById(event.detail.focus)?.focus();
+});
+
+// With JavaScript the filters apply as they change: the Apply button is for pages without it.
+document.addEventListener("DOMContentLoaded", () => {
+  const apply = document.querySelector("[data-filters-apply]");
+  if (apply) apply.hidden = true;
 });

@@ -6,6 +6,7 @@
 (() => {
   const Devices = window.SessionDevices;
   let section, video, stream = null, stopMeter = () => {};
+  let opening = 0;  // which start() is the latest: a click while the camera opens supersedes it
 
   const $ = (selector) => section.querySelector(selector);
 
@@ -50,7 +51,12 @@
     stopMeter();
     Devices.stopAll(stream);
     const chosen = Devices.choices();
+    const mine = ++opening;
     const opened = await Devices.open({ audio: chosen.audio, video: chosen.video });
+    if (mine !== opening) {  // a later choice is opening its own stream: this one is stale
+      Devices.stopAll(opened.stream);
+      return;
+    }
     stream = opened.stream;
     // An empty stream never loads, and a media element loading holds the page's load event.
     video.srcObject = stream.getTracks().length ? stream : null;
@@ -62,6 +68,7 @@
   }
 
   function stop() {
+    opening++;
     stopMeter();
     Devices.stopAll(stream);
     stream = null;
@@ -102,4 +109,46 @@
   });
   // The page is leaving (joining, or elsewhere): let the camera go now, not when it unloads.
   window.addEventListener("pagehide", stop);
+
+  // "Please wait 9 seconds before asking again": count it down, with the button off until then.
+  function countDown() {
+    const note = document.querySelector("[data-retry-after]:not([data-counting])");
+    if (!note) return;
+    note.dataset.counting = "";
+    const button = note.closest("#join-state")?.querySelector("button[type=submit]");
+    const until = Date.now() + Number(note.dataset.retryAfter) * 1000;
+    if (button) button.disabled = true;
+    const tick = () => {
+      const left = Math.ceil((until - Date.now()) / 1000);
+      if (!note.isConnected) return;
+      if (left > 0) {
+        note.textContent = `Please wait ${left} second${left === 1 ? "" : "s"} before asking again.`;
+        setTimeout(tick, 250);
+        return;
+      }
+      note.textContent = "You can ask again now.";
+      note.className = "join-note muted";
+      if (button) button.disabled = false;
+    };
+    tick();
+  }
+  document.addEventListener("DOMContentLoaded", countDown);
+  document.addEventListener("htmx:afterSwap", countDown);
+
+  // Asked, allowed or declined: the answer is what matters now. On a phone the self-view
+  // pushes it below the fold, so bring it to the middle of the screen (and say it).
+  function focusStatus() {
+    const heading = document.querySelector("#join-state .join-status h2");
+    if (!heading) return false;
+    heading.tabIndex = -1;
+    heading.focus({ preventScroll: true });
+    return true;
+  }
+  document.addEventListener("DOMContentLoaded", () => {
+    if (focusStatus()) document.querySelector("#join-state").scrollIntoView({ block: "center" });
+  });
+  // The guest stream's snapshot replaces #join-state, and the focus on it would fall to <body>.
+  document.addEventListener("htmx:wsAfterMessage", () => {
+    if (document.activeElement === document.body) focusStatus();
+  });
 })();

@@ -537,6 +537,13 @@
     error: ["The connection to the meeting closed", "Something went wrong with the connection. Reload the page to join again.", false],
   };
 
+  // The owner generated new links: this page's link is an old one, but the owner stays. The
+  // page moves to the same room on the new link (a reload: the meeting reconnects there).
+  function moved(message) {
+    endMeeting();
+    location.replace(message.url);
+  }
+
   function finish({ code, reason }) {
     if (over) return;
     if (code === 4403 && !reason) reason = "waiting";
@@ -642,6 +649,7 @@
       if (message.type === "welcome") welcome(message);
       else if (message.type === "roster") gotRoster(message);
       else if (message.type === "muted") mutedByHost(message);
+      else if (message.type === "moved") moved(message);
     });
     signalling.addEventListener("closed", (event) => finish(event.detail));
     showControls();

@@ -1,12 +1,14 @@
 // The waiting room in the browser: follow the host's "allowed" into the room, and let the owner
-// turn on notifications (a browser notification and a short tone).
+// and hosts turn on notifications (a browser notification and a short tone) on every page; the
+// tab's title carries how many guests wait.
 // The streams themselves are htmx's ws extension; this file only adds what HTML cannot say.
 "use strict";
 
 (() => {
   const STORAGE_KEY = "sessionRooms.notify";
+  const DOCK_KEY = "sessionRooms.dockCollapsed"; // per tab: a collapsed list stays so on pushes
+  let entering = false;
   let audio = null;
-  let seenRequests = null; // null until the owner stream's first snapshot.
 
   function chime() {
     // A short two-note tone from an oscillator: no audio file to serve or to fail loading.
@@ -33,12 +35,13 @@
   }
 
   function showToggle() {
-    const toggle = document.querySelector("[data-notify-toggle]");
-    if (!toggle || !("Notification" in window)) return;
-    toggle.hidden = false;
+    if (!("Notification" in window)) return;
     const on = notificationsOn();
-    toggle.textContent = on ? "Notifications on" : "Turn on notifications";
-    toggle.setAttribute("aria-pressed", on ? "true" : "false");
+    for (const toggle of document.querySelectorAll("[data-notify-toggle]")) {
+      toggle.hidden = false;
+      toggle.textContent = on ? "Notifications on" : "Turn on notifications";
+      toggle.setAttribute("aria-pressed", on ? "true" : "false");
+    }
   }
 
   async function toggleNotifications() {
@@ -52,11 +55,27 @@
     showToggle();
   }
 
-  function announceNewRequests() {
-    const items = document.querySelectorAll("#owner-requests [data-request-id]");
-    const ids = new Set(Array.from(items, (item) => item.dataset.requestId));
-    const fresh = seenRequests ? Array.from(items).filter((i) => !seenRequests.has(i.dataset.requestId)) : [];
-    seenRequests = ids;
+  // Guests waiting where this person decides: the owner's area (their rooms) and a host's panel
+  // (this room); each region's first snapshot is what was already there, not news.
+  const REGIONS = { owner: "#owner-requests", host: "#host-panel" };
+  const seen = {}; // region → the request ids of its last snapshot
+  const TOTALS = "#owner-requests[data-waiting-total], #host-panel [data-waiting-total]";
+  const baseTitle = document.title;
+
+  function showWaitingInTitle() {
+    let total = 0;
+    for (const count of document.querySelectorAll(TOTALS)) total += Number(count.dataset.waitingTotal) || 0;
+    document.title = total ? `(${total}) ${baseTitle}` : baseTitle;
+  }
+
+  function announceNewRequests(region) {
+    showWaitingInTitle();
+    showDock();
+    showToggle(); // A host panel's toggle comes back hidden with each render.
+    const items = Array.from(document.querySelectorAll(`${REGIONS[region]} [data-request-id]`));
+    const before = seen[region];
+    seen[region] = new Set(items.map((item) => item.dataset.requestId));
+    const fresh = before ? items.filter((item) => !before.has(item.dataset.requestId)) : [];
     if (!fresh.length || !notificationsOn()) return;
     chime();
     const first = fresh[0].dataset;
@@ -65,19 +84,49 @@
   }
 
   document.addEventListener("htmx:wsAfterMessage", (event) => {
-    // Allowed: the guest stream pushed a link into the room; follow it.
+    // Allowed: the guest stream pushed a link into the room; follow it, once. The Allow and the
+    // room's unlocking can both push it, and entering gives the session a new key: a second
+    // request that overtook the first would carry the old key, which entering just deleted.
     const enter = document.querySelector("[data-enter-room]");
     if (enter) {
-      window.location.assign(enter.href);
+      if (!entering) window.location.assign(enter.href);
+      entering = true;
       return;
     }
-    if (event.target.closest("[data-owner-stream]")) announceNewRequests();
+    const stream = event.target.closest("[data-owner-stream], [data-host-stream]");
+    if (stream) announceNewRequests(stream.matches("[data-owner-stream]") ? "owner" : "host");
   });
+
+  function showDock() {
+    const toggle = document.querySelector("[data-dock-toggle]");
+    const body = document.getElementById("owner-requests-body");
+    if (!toggle || !body) return;
+    const collapsed = sessionStorage.getItem(DOCK_KEY) === "1";
+    body.hidden = collapsed;
+    toggle.hidden = false;
+    toggle.textContent = collapsed ? "Show" : "Hide";
+    toggle.setAttribute("aria-expanded", collapsed ? "false" : "true");
+    toggle.setAttribute("aria-label", collapsed ? "Show the guests waiting" : "Hide the guests waiting");
+  }
 
   document.addEventListener("click", (event) => {
     const toggle = event.target.closest("[data-notify-toggle]");
     if (toggle) toggleNotifications();
+    if (event.target.closest("[data-dock-toggle]")) {
+      sessionStorage.setItem(DOCK_KEY, sessionStorage.getItem(DOCK_KEY) === "1" ? "0" : "1");
+      showDock();
+    }
   });
 
-  document.addEventListener("DOMContentLoaded", showToggle);
+  document.addEventListener("DOMContentLoaded", () => {
+    showToggle();
+    showWaitingInTitle();
+    showDock();
+  });
+  // An Allow or Deny answered by htmx swaps the list in place: the title follows.
+  document.addEventListener("htmx:afterSwap", () => {
+    showWaitingInTitle();
+    showToggle();
+    showDock();
+  });
 })();

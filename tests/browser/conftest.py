@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import (
     Browser,
     BrowserContext,
+    Locator,
     Page,
     Playwright,
     expect,
@@ -20,6 +21,7 @@ from playwright.sync_api import (
 
 from tests.conftest import PASSWORD
 from tests.live import ROOT, LiveServer
+from tests.media import wait_for
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,6 +36,11 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+# Every `expect` and every action waits until its condition holds, for up to this long: generous,
+# for a machine loaded by other suites, since a passing step never waits it out.
+PATIENCE_MS = 30_000
+expect.set_options(timeout=PATIENCE_MS)
 
 
 def skip_or_fail(reason: str) -> None:
@@ -78,7 +85,7 @@ def new_context(browser: Browser, server: LiveServer):
 
     def open_context(**options) -> BrowserContext:
         context = browser.new_context(base_url=server.url, **options)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(PATIENCE_MS)
         contexts.append(context)
         return context
 
@@ -112,6 +119,21 @@ def signed_in(new_context, alice):
     return open_page
 
 
+def tile_menu(page: Page, room) -> Locator:
+    """A dashboard tile's menu, opened by its button as a person would: the room's links and
+    every action past Join and Copy participant link."""
+    menu = page.locator(f"#menu-{room.code}")
+    if menu.get_attribute("open") is None:
+        menu_button(page, room).click()
+    expect(menu.locator(".room-menu-panel")).to_be_visible()
+    return menu
+
+
+def menu_button(page: Page, room) -> Locator:
+    """The button that opens a tile's menu, by the name a screen reader says."""
+    return page.locator(f"#room-{room.code}").get_by_label(f"More for {room.name}", exact=True)
+
+
 def screenshot(page: Page, name: str) -> Path:
     """Keeps a picture of what the test saw, to look at after the run."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -124,9 +146,22 @@ def axe_violations(page: Page) -> list[dict]:
     if not AXE.exists():
         pytest.fail(f"axe-core is missing at {AXE}: run bin/fetch-axe (npm install) first.")
     # Colours are judged as they settle: wait for entrance animations (not endless pulses).
-    page.wait_for_function(
-        "document.getAnimations().every(a => a.effect.getTiming().iterations === Infinity"
-        " || a.playState === 'finished')"
+    unsettled = (
+        "document.getAnimations().filter(a => a.effect.getTiming().iterations !== Infinity"
+        " && a.playState !== 'finished')"
+    )
+    wait_for(
+        page,
+        lambda: page.evaluate(f"{unsettled}.length === 0"),
+        lambda: (
+            "still moving: "
+            + page.evaluate(
+                f"{unsettled}.map(a => `${{a.constructor.name}}"
+                " ${a.animationName || a.transitionProperty}"
+                " on ${a.effect.target?.outerHTML.slice(0, 120)} (${a.playState})`).join('; ')"
+            )
+        ),
+        PATIENCE_MS / 1000,
     )
     page.add_script_tag(content=AXE.read_text())
     results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
@@ -135,3 +170,30 @@ def axe_violations(page: Page) -> list[dict]:
         for v in results["violations"]
         if v["impact"] in {"serious", "critical"}
     ]
+
+
+def record_labels(page: Page) -> None:
+    """Record in window.labels every label a copy button shows: a short-lived one ("Copied"
+    lasts 2 s) can fall between two polls on a loaded machine, and a live update may swap the
+    button for a fresh copy, so the whole page is watched rather than one element."""
+    page.evaluate(
+        "() => { window.labels = [];"
+        " new MutationObserver(() => document.querySelectorAll('[data-copy] .copy-text')"
+        ".forEach((text) => window.labels.push(text.textContent.trim())))"
+        ".observe(document.body, {subtree: true, childList: true, characterData: true}); }"
+    )
+
+
+def showed_label(page, label: str) -> None:
+    wait_until(page, f"window.labels.includes({label!r})")
+
+
+def wait_until(page: Page, expression: str) -> None:
+    """Polls a JavaScript expression in the page until it is true: `page.wait_for_function`
+    re-runs its predicate with eval(), which the app's Content-Security-Policy refuses."""
+    wait_for(
+        page,
+        lambda: page.evaluate(expression),
+        lambda: f"still false: {expression}",
+        PATIENCE_MS / 1000,
+    )

@@ -8,7 +8,7 @@ from PIL import Image, ImageOps
 from playwright.sync_api import Page, expect
 
 from rooms.models import Room
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import log_in, screenshot, tile_menu
 
 pytestmark = pytest.mark.usefixtures("media")
 
@@ -38,7 +38,7 @@ def test_the_owner_customizes_with_a_live_preview_and_the_lobby_follows(
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     log_in(page, alices_room.owner)
-    page.get_by_role("article", name="Standup").get_by_role("link", name="Customize").click()
+    tile_menu(page, alices_room).get_by_role("link", name="Customize").click()
     expect(page.get_by_role("heading", name="Customize")).to_be_visible()
     preview = page.locator("#lobby-preview")
     expect(preview.get_by_role("heading", name="Standup")).to_be_visible()
@@ -133,3 +133,30 @@ def test_a_bad_upload_shows_its_error_and_saves_nothing(page: Page, alices_room:
     alices_room.refresh_from_db()
     assert alices_room.lobby_title == ""
     assert not alices_room.background
+
+
+def test_unsaved_edits_are_not_dropped_without_a_word(signed_in, alices_room):
+    """Issue 12, bug 9: "Back to rooms" dropped unsaved edits silently."""
+    page = signed_in()
+    page.goto(f"/rooms/{alices_room.code}/customize/")
+    note = page.get_by_role("status").filter(has_text="Unsaved changes")
+    expect(note).to_be_hidden()
+    page.get_by_label("Lobby title").fill("Welcome, everyone")
+    expect(note).to_be_visible()
+
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()  # "Stay on the page".
+
+    page.on("dialog", answer)
+    page.get_by_role("link", name="Back to rooms").click()
+    expect(page.get_by_label("Lobby title")).to_have_value("Welcome, everyone")
+    assert asked == ["beforeunload"]
+
+    page.remove_listener("dialog", answer)
+    page.get_by_role("button", name="Save changes").click()  # Saving leaves without asking.
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    page.get_by_role("link", name="Back to rooms").click()
+    expect(page.get_by_role("heading", name="Your rooms")).to_be_visible()

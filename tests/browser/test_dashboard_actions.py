@@ -8,7 +8,15 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from rooms.models import JoinRequest, Room
-from tests.browser.conftest import SCREENSHOTS, axe_violations, screenshot
+from tests.browser.conftest import (
+    SCREENSHOTS,
+    axe_violations,
+    menu_button,
+    record_labels,
+    screenshot,
+    showed_label,
+    tile_menu,
+)
 
 
 @pytest.fixture
@@ -110,14 +118,19 @@ def test_copy_puts_the_absolute_links_on_the_clipboard(signed_in, rooms, server)
     host_url = server.url + standup.host_path
     page = signed_in(permissions=["clipboard-read", "clipboard-write"])
     tile = tile_of(page, standup)
-    expect(tile.get_by_role("textbox", name="Participant link")).to_have_value(participant_url)
-    expect(tile.get_by_role("textbox", name="Host link")).to_have_value(host_url)
-
-    tile.get_by_role("button", name="Copy participant link").click()
+    # Up front, with the menu closed: the link a room is shared by.
+    copy = tile.get_by_role("button", name="Copy participant link")
+    record_labels(page)
+    copy.click()
     expect(page.get_by_role("status").filter(has_text="Copied participant link")).to_be_visible()
+    showed_label(page, "Copied")
     assert page.evaluate("navigator.clipboard.readText()") == participant_url
+    expect(copy).to_have_text("Copy participant link")
 
-    tile.get_by_role("button", name="Copy host link").click()
+    menu = tile_menu(page, standup)
+    expect(menu.get_by_role("textbox", name="Participant link")).to_have_value(participant_url)
+    expect(menu.get_by_role("textbox", name="Host link")).to_have_value(host_url)
+    menu.get_by_role("button", name="Copy host link").click()
     expect(page.get_by_role("status").filter(has_text="Copied host link")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == host_url
     screenshot(page, "dashboard-copied")
@@ -127,32 +140,32 @@ def test_generate_new_links_asks_first_and_the_old_links_404(signed_in, rooms, s
     standup = rooms[0]
     old_participant, old_host = standup.participant_path, standup.host_path
     page = signed_in()
-    tile = tile_of(page, standup)
-    opener = tile.get_by_role("link", name="Generate new links")
+    menu = tile_menu(page, standup)
 
-    opener.click()
+    menu.get_by_role("link", name="Generate new links").click()
     dialog = page.get_by_role("dialog", name="Generate new links for “Standup”?")
     expect(dialog).to_be_visible()
     screenshot(page, "dialog-regenerate")
     dialog.get_by_role("link", name="Cancel").click()
     expect(dialog).to_be_hidden()
-    expect(opener).to_be_focused()
+    expect(menu_button(page, standup)).to_be_focused()  # The menu closed behind the dialog.
     standup.refresh_from_db()
     assert standup.participant_path == old_participant
 
-    opener.click()
+    tile_menu(page, standup).get_by_role("link", name="Generate new links").click()
     page.get_by_role("dialog").get_by_role("button", name="Generate new links").click()
     expect(page.get_by_role("dialog")).to_be_hidden()
     expect(page.get_by_role("status").filter(has_text="old links no longer work")).to_be_visible()
     standup.refresh_from_db()
     assert standup.participant_path != old_participant
-    expect(tile.get_by_role("textbox", name="Participant link")).to_have_value(
+    expect(menu_button(page, standup)).to_be_focused()
+    menu = tile_menu(page, standup)
+    expect(menu.get_by_role("textbox", name="Participant link")).to_have_value(
         server.url + standup.participant_path
     )
-    expect(tile.get_by_role("textbox", name="Host link")).to_have_value(
+    expect(menu.get_by_role("textbox", name="Host link")).to_have_value(
         server.url + standup.host_path
     )
-    expect(opener).to_be_focused()
 
     for old in (old_participant, old_host):
         assert page.goto(old).status == 404
@@ -165,7 +178,7 @@ def test_duplicate_with_chosen_settings_shows_the_new_tile_without_reload(signed
     Room.objects.filter(pk=design.pk).update(lobby_title="Crit time", button_color="#aa3300")
     page = signed_in()
     page.evaluate("window.notReloaded = true")
-    tile_of(page, design).get_by_role("link", name="Duplicate").click()
+    tile_menu(page, design).get_by_role("link", name="Duplicate").click()
     dialog = page.get_by_role("dialog", name="Duplicate “Design review”")
     expect(dialog).to_be_visible()
     name = dialog.get_by_role("textbox", name="New name")
@@ -205,18 +218,17 @@ def test_duplicate_with_chosen_settings_shows_the_new_tile_without_reload(signed
 def test_delete_dialog_cancel_then_confirm(signed_in, rooms):
     standup, design, _ = rooms
     page = signed_in()
-    opener = tile_of(page, design).get_by_role("link", name="Delete")
-    opener.click()
+    tile_menu(page, design).get_by_role("link", name="Delete").click()
     dialog = page.get_by_role("dialog", name="Delete “Design review”?")
     expect(dialog).to_contain_text("permanent and irreversible")
     expect(dialog.get_by_role("link", name="Cancel")).to_be_focused()
     screenshot(page, "dialog-delete")
     dialog.get_by_role("link", name="Cancel").click()
     expect(dialog).to_be_hidden()
-    expect(opener).to_be_focused()
+    expect(menu_button(page, design)).to_be_focused()
     assert Room.objects.filter(pk=design.pk).exists()
 
-    opener.click()
+    tile_menu(page, design).get_by_role("link", name="Delete").click()
     page.get_by_role("dialog").get_by_role("button", name="Delete room").click()
     expect(tile_of(page, design)).to_have_count(0)
     expect(page.get_by_role("status").filter(has_text="Deleted “Design review”.")).to_be_visible()
@@ -228,23 +240,44 @@ def test_delete_dialog_cancel_then_confirm(signed_in, rooms):
 def test_dialogs_work_with_the_keyboard_alone(signed_in, rooms):
     standup, design, retro = rooms
     page = signed_in()
-    delete = tile_of(page, design).get_by_role("link", name="Delete")
-
-    delete.focus()
-    page.keyboard.press("Enter")
     dialog = page.get_by_role("dialog")
+
+    def from_the_menu(room: Room, action: str) -> None:
+        """Opens the tile's menu with Enter and tabs to `action`, as a keyboard user does."""
+        button = menu_button(page, room)
+        button.focus()
+        page.keyboard.press("Enter")
+        item = tile_of(page, room).get_by_role("link", name=action, exact=True)
+        expect(item).to_be_visible()
+        for _ in range(12):  # The links, their Copy button, then the actions.
+            page.keyboard.press("Tab")
+            if item.evaluate("item => item === document.activeElement"):
+                break
+        expect(item).to_be_focused()
+        page.keyboard.press("Enter")
+
+    from_the_menu(design, "Delete")
     expect(dialog.get_by_role("link", name="Cancel")).to_be_focused()
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
-    expect(delete).to_be_focused()
+    expect(menu_button(page, design)).to_be_focused()
+    expect(tile_of(page, design).locator(".room-menu-panel")).to_be_hidden()
 
+    # Escape closes an open menu too, and gives its button focus back.
     page.keyboard.press("Enter")
+    expect(tile_of(page, design).get_by_role("link", name="Delete")).to_be_visible()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Escape")
+    expect(tile_of(page, design).get_by_role("link", name="Delete")).to_be_hidden()
+    expect(menu_button(page, design)).to_be_focused()
+
+    from_the_menu(design, "Delete")
     expect(dialog.get_by_role("link", name="Cancel")).to_be_focused()
     page.keyboard.press("Enter")  # Cancel
     expect(dialog).to_be_hidden()
-    expect(delete).to_be_focused()
+    expect(menu_button(page, design)).to_be_focused()
 
-    page.keyboard.press("Enter")
+    from_the_menu(design, "Delete")
     expect(dialog.get_by_role("link", name="Cancel")).to_be_focused()
     page.keyboard.press("Tab")
     expect(dialog.get_by_role("button", name="Delete room")).to_be_focused()
@@ -253,9 +286,7 @@ def test_dialogs_work_with_the_keyboard_alone(signed_in, rooms):
     # Focus lands on the tile that took its place.
     expect(tile_of(page, retro)).to_be_focused()
 
-    duplicate = tile_of(page, standup).get_by_role("link", name="Duplicate")
-    duplicate.focus()
-    page.keyboard.press("Enter")
+    from_the_menu(standup, "Duplicate")
     expect(dialog.get_by_role("textbox", name="New name")).to_be_focused()
     page.keyboard.type("Standup, team B")  # The proposed name is selected: typing replaces it.
     page.keyboard.press("Tab")
@@ -281,11 +312,15 @@ def test_rename_without_javascript(signed_in, rooms, server):
     standup = rooms[0]
     page = signed_in(java_script_enabled=False)
     tile = tile_of(page, standup)
-    # The links are there to select; Copy needs JavaScript, so it is not offered.
+    # The links are there to select, in the tile's menu (a <details>, which opens without
+    # JavaScript); Copy needs JavaScript, so it is not offered.
     expect(tile.get_by_role("button", name="Copy participant link")).to_be_hidden()
-    expect(tile.get_by_role("textbox", name="Participant link")).to_have_value(
+    menu = tile_menu(page, standup)
+    expect(menu.get_by_role("textbox", name="Participant link")).to_have_value(
         server.url + standup.participant_path
     )
+    expect(menu.get_by_role("button", name="Copy host link")).to_be_hidden()
+    menu_button(page, standup).click()  # Closed again.
     tile.get_by_role("button", name="Rename").click()
     expect(page).to_have_url(re.compile(rf"\?rename={standup.code}"))
     name = tile.get_by_role("textbox", name="New name")
@@ -319,14 +354,14 @@ def test_privacy_without_javascript(signed_in, rooms):
 def test_delete_without_javascript(signed_in, rooms):
     design = rooms[1]
     page = signed_in(java_script_enabled=False)
-    tile_of(page, design).get_by_role("link", name="Delete").click()
+    tile_menu(page, design).get_by_role("link", name="Delete").click()
     expect(page).to_have_url(re.compile(rf"/rooms/{design.code}/delete/$"))
     expect(page.get_by_text("permanent and irreversible")).to_be_visible()
     screenshot(page, "nojs-delete")
     page.get_by_role("link", name="Cancel").click()
     expect(tile_of(page, design)).to_be_visible()
 
-    tile_of(page, design).get_by_role("link", name="Delete").click()
+    tile_menu(page, design).get_by_role("link", name="Delete").click()
     page.get_by_role("button", name="Delete room").click()
     expect(page.get_by_text("Deleted “Design review”.")).to_be_visible()
     expect(tile_of(page, design)).to_have_count(0)
@@ -340,8 +375,10 @@ def test_the_dashboard_and_its_dialogs_have_no_serious_axe_violations(signed_in,
     expect(page.get_by_role("heading", name="2 guests waiting")).to_be_visible()
     design = rooms[1]
     assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=1)
+    tile_menu(page, design)
+    assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=1)  # Menu open.
     for action in ("Duplicate", "Delete"):
-        tile_of(page, design).get_by_role("link", name=action).click()
+        tile_menu(page, design).get_by_role("link", name=action).click()
         expect(page.get_by_role("dialog")).to_be_visible()
         violations = axe_violations(page)
         assert violations == [], json.dumps(violations, indent=1)
@@ -367,9 +404,31 @@ def test_screenshots_of_the_dashboard_and_dialogs(signed_in, rooms, width: int):
         ("Delete", "delete"),
         ("Generate new links", "regenerate"),
     ]:
-        tile_of(page, design).get_by_role("link", name=action).click()
+        tile_menu(page, design).get_by_role("link", name=action).click()
         expect(page.get_by_role("dialog")).to_be_visible()
         # The viewport, not the full page: the modal sits in the middle of what a person sees.
         page.screenshot(path=SCREENSHOTS / f"dialog-{name}-{width}.png")
         page.keyboard.press("Escape")
         expect(page.get_by_role("dialog")).to_be_hidden()
+
+
+def test_new_links_keep_the_owners_own_room_tab_in_the_room(signed_in, alice, alices_room):
+    """Issue 12, bug 9: "Generate new links" threw the owner's own open room tab out ("This
+    link has changed"). It moves to the new link and stays in the meeting."""
+    dashboard = signed_in()
+    room_tab = dashboard.context.new_page()
+    room_tab.goto(f"/rooms/{alices_room.code}/join/")
+    expect(room_tab.get_by_role("heading", name="Host controls")).to_be_visible()
+    expect(room_tab.locator("#presence-list")).to_contain_text("Alice")
+
+    tile_menu(dashboard, alices_room).get_by_role("link", name="Generate new links").click()
+    dashboard.get_by_role("dialog").get_by_role("button", name="Generate new links").click()
+    expect(dashboard.get_by_role("dialog")).to_be_hidden()
+
+    alices_room.refresh_from_db()
+    expect(room_tab).to_have_url(
+        re.compile(re.escape(alices_room.room_path(alices_room.host_secret)))
+    )
+    expect(room_tab.get_by_role("heading", name="Host controls")).to_be_visible()
+    expect(room_tab.locator("#presence-list")).to_contain_text("Alice")
+    expect(room_tab.get_by_text("This link has changed")).to_have_count(0)

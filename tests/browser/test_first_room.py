@@ -24,6 +24,8 @@ def test_a_new_user_signs_up_creates_a_room_and_sees_its_tile(page: Page):
 
     tile = page.get_by_role("article", name="Weekly standup")
     expect(tile).to_be_visible()
+    expect(tile).to_be_focused()  # Issue 12, bug 9: focus went to <body>, nothing was said.
+    expect(page.get_by_role("status").filter(has_text="Created “Weekly standup”.")).to_be_visible()
     expect(tile.get_by_role("link", name="Join")).to_be_visible()
     expect(page.get_by_role("heading", name="Create your first room")).to_have_count(0)
     expect(page.get_by_label("Room name")).to_have_value("")

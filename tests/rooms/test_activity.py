@@ -45,3 +45,35 @@ def test_a_tile_links_to_its_activity(client, alice, alices_room):
     client.force_login(alice)
     html = client.get("/").content.decode()
     assert f'href="/rooms/{alices_room.code}/activity/"' in html
+
+
+def test_it_pages_past_the_first_fifty_entries(client, alice, alices_room):
+    for n in range(120):  # With "Created": 121 entries, the newest first.
+        Activity.record(alices_room, Activity.Kind.RENAMED, by=Actor.account(alice), detail=f"#{n}")
+    client.force_login(alice)
+    first = client.get(f"/rooms/{alices_room.code}/activity/")
+    assert [e.detail for e in first.context["entries"]][:2] == ["#119", "#118"]
+    assert len(first.context["entries"]) == 50
+    assert 'href="?page=2">Older' in first.content.decode()
+    last = client.get(f"/rooms/{alices_room.code}/activity/?page=3")
+    assert [e.kind for e in last.context["entries"]][-1] == Activity.Kind.CREATED
+    assert len(last.context["entries"]) == 21
+    html = last.content.decode()
+    assert 'href="?page=2">Newer' in html
+    assert "Older" not in html
+
+
+def test_times_say_their_zone_and_customizing_says_colour(client, alice, alices_room):
+    alices_room.customize(by=alice, button_color="#123456")
+    client.force_login(alice)
+    html = client.get(f"/rooms/{alices_room.code}/activity/").content.decode()
+    assert "button colour" in html
+    assert "button color" not in html
+    assert " UTC</time>" in html  # app.js rewrites it in the viewer's own zone.
+
+
+def test_a_room_used_a_moment_ago_was_used_just_now(client, alice, alices_room):
+    client.force_login(alice)
+    html = client.get("/").content.decode()
+    assert "Just now" in html
+    assert "0 minutes ago" not in html

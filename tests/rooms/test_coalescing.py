@@ -20,7 +20,7 @@ from django.test import Client
 
 from rooms import consumers, push
 from rooms.models import PRESENCE_LIST_MAX, Presence
-from tests.helpers import browser, elements, listen, text
+from tests.helpers import PATIENCE, browser, elements, listen, text
 from tests.rooms.test_meeting_consumer import meeting_path, receive
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -83,7 +83,7 @@ async def test_a_burst_of_arrivals_makes_a_bounded_number_of_renders(bobs_room, 
     calls = counted.calls
     watcher = await browser(bobs_room, name="Watcher")
     people = await listen(f"/ws{bobs_room.participant_path}room/", watcher)
-    assert "Nobody yet." in await people.receive_from(timeout=5)  # The snapshot.
+    assert "Nobody yet." in await people.receive_from(timeout=PATIENCE)  # The snapshot.
     guests = [await browser(bobs_room, name=f"Arrival {n:02}") for n in range(ARRIVALS)]
 
     started = time.monotonic()
@@ -106,9 +106,9 @@ async def test_a_burst_of_arrivals_makes_a_bounded_number_of_renders(bobs_room, 
     assert 1 <= renders <= bound(took), (renders, took)  # One a window, not one an arrival.
     # Each meeting socket reads the roster at most once a window too (not once an arrival).
     assert calls["MeetingConsumer.send_roster"] <= ARRIVALS * bound(took)
-    html = await people.receive_from(timeout=5)
+    html = await people.receive_from(timeout=PATIENCE)
     while "Arrival 19" not in html:  # What was sent last shows everyone.
-        html = await people.receive_from(timeout=5)
+        html = await people.receive_from(timeout=PATIENCE)
     for socket in [people, *sockets]:
         await socket.disconnect()
 
@@ -122,12 +122,12 @@ async def test_an_unchanged_list_is_not_sent_again(bobs_room, settings):
     settings.STREAM_COALESCE_MS = 1
     watcher = await browser(bobs_room, name="Watcher")
     people = await listen(f"/ws{bobs_room.participant_path}room/", watcher)
-    await people.receive_from(timeout=5)
+    await people.receive_from(timeout=PATIENCE)
     group = push.presence_group(bobs_room.code)
     await get_channel_layer().group_send(group, {"type": push.PRESENCE_CHANGED})  # No change.
     pat = await browser(bobs_room, name="Pat")
     meeting, _ = await listen_meeting(bobs_room, pat)
-    assert "Pat" in await people.receive_from(timeout=5)  # The next frame is the change.
+    assert "Pat" in await people.receive_from(timeout=PATIENCE)  # The next frame is the change.
     for socket in (people, meeting):
         await socket.disconnect()
 
@@ -144,7 +144,7 @@ async def test_who_is_here_lists_the_first_and_counts_the_rest(bobs_room):
     watcher = await browser(bobs_room, name="Watcher")
     page = await database_sync_to_async(watcher.get)(f"{bobs_room.participant_path}room/")
     people = await listen(f"/ws{bobs_room.participant_path}room/", watcher)
-    pushed = await people.receive_from(timeout=5)
+    pushed = await people.receive_from(timeout=PATIENCE)
     for html in (page.content.decode(), pushed):
         (listed,) = elements(html, "ul", id="presence-list")
         assert len(elements(listed, "li", class_="person")) == PRESENCE_LIST_MAX
@@ -157,8 +157,8 @@ async def test_a_lone_arrival_shows_at_once(bobs_room, settings):
     settings.STREAM_COALESCE_MS = 3_600_000  # An hour: only a render at once can pass.
     watcher = await browser(bobs_room, name="Watcher")
     people = await listen(f"/ws{bobs_room.participant_path}room/", watcher)
-    await people.receive_from(timeout=5)
+    await people.receive_from(timeout=PATIENCE)
     meeting, _ = await listen_meeting(bobs_room, await browser(bobs_room, name="Pat"))
-    assert "Pat" in await people.receive_from(timeout=5)
+    assert "Pat" in await people.receive_from(timeout=PATIENCE)
     for socket in (people, meeting):
         await socket.disconnect()

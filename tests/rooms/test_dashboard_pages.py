@@ -39,13 +39,21 @@ def test_htmx_appends_the_next_page_and_drops_the_button_at_the_end(client, alic
     assert "Show more rooms" not in html
 
 
-def test_without_javascript_the_next_page_is_a_page(client, alice, thirty_rooms):
+def test_a_page_number_shows_every_page_up_to_it(client, alice, thirty_rooms):
+    """Without JavaScript "Show more rooms" is this page; with it, a reload of the URL it
+    pushed: either way nothing shown before is lost."""
     client.force_login(alice)
     response = client.get("/?page=2")
     html = response.content.decode()
     assert "New room" in html
-    assert "Most recent rooms" in html
-    assert len(names(response)) == 30 - DASHBOARD_PAGE_SIZE
+    assert names(response) == [f"Room {n:02}" for n in range(30)]
+    assert "Show more rooms" not in html
+
+
+def test_show_more_pushes_its_page_into_the_url(client, alice, thirty_rooms):
+    client.force_login(alice)
+    html = client.get("/").content.decode()
+    assert len(elements(html, "a", hx_get="?page=2", hx_push_url="true")) == 1
 
 
 @pytest.mark.parametrize("page", ["0", "-1", "abc", "99999999999"])

@@ -64,6 +64,7 @@ def test_joining_with_htmx_navigates_with_hx_redirect(client, bobs_room):
         ("x" * 51, "50 characters or fewer"),
         ("Dana\u202eevil", "invisible text-direction characters"),
         ("\u200b\u200b", "no visible characters"),
+        ("\u3164\u2800\uffa0", "no visible characters"),
         ("Da\x07na", "cannot contain control characters"),
     ],
 )

@@ -46,7 +46,7 @@ def test_htmx_swaps_in_the_new_links_and_closes_the_dialog(client, alice, alices
     assert alices_room.participant_url in html
     assert alices_room.host_url in html
     event = json.loads(response["HX-Trigger-After-Settle"])["dialog-done"]
-    assert event["focus"] == f"regenerate-{alices_room.code}"
+    assert event["focus"] == f"menu-button-{alices_room.code}"
     assert "old links no longer work" in event["message"]
 
 

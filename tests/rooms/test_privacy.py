@@ -54,7 +54,7 @@ def test_htmx_gets_the_tile_with_the_switch_flipped(client, alice, alices_room):
     assert "Unlocked" in text(switch)
     assert_in_html('<input type="hidden" name="locked" value="1">', html)
     # Unlocking let the waiting guest in: the badge is there for pushes, hidden at zero.
-    assert element(tile, "span", data_waiting_count="0", hidden=None)
+    assert element(tile, "span", data_waiting_badge=str(alices_room.code), hidden=None)
     assert JoinRequest.objects.get().status == JoinRequest.Status.ALLOWED
 
 

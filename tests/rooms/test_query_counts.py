@@ -13,6 +13,10 @@ from rooms.models import Actor, JoinRequest, Room
 NEW_SESSION = 4
 # A changed session saved: SAVEPOINT, UPDATE, RELEASE.
 SESSION_SAVED = 3
+# A grant gives a stored session a new key: a free key looked for, the new row (SAVEPOINT,
+# INSERT, RELEASE), the old one read and deleted, and the room rows naming it follow (Presence,
+# RoomSocket).
+SESSION_ROTATED = 8
 
 
 def join(client: Client, room: Room, secret: str, name: str):
@@ -87,8 +91,9 @@ def test_asking_to_join_a_locked_room(client, alices_room, django_assert_num_que
 def test_joining_by_the_host_link(alices_room, django_assert_num_queries):
     host = Client()
     host.get(alices_room.host_path)
-    # Room, session, the room's last-used time, the session saved with the admission.
-    with django_assert_num_queries(3 + SESSION_SAVED):
+    # Room, session, the new key of a grant, the room's last-used time, the session saved with
+    # the admission.
+    with django_assert_num_queries(3 + SESSION_ROTATED + SESSION_SAVED):
         response = join(host, alices_room, alices_room.host_secret, "Hana")
     assert response.status_code == 302
     assert response.url == room_page(alices_room, alices_room.host_secret)
@@ -107,10 +112,14 @@ def test_the_room_page_for_an_allowed_guest(
     alice, alices_room, waiting_guest, django_assert_num_queries
 ):
     JoinRequest.objects.get().allow(by=Actor.account(alice))
-    with django_assert_num_queries(4):  # Room, session, the guest's own request, who is here.
+    # Room, session, the guest's own request, who is here; the Allow taken up into the session,
+    # a grant: its new key, then the session saved.
+    with django_assert_num_queries(4 + SESSION_ROTATED + SESSION_SAVED):
         response = waiting_guest.get(room_page(alices_room, alices_room.participant_secret))
     assert response.status_code == 200
     assert response.context["member"].name == "Dana"
+    with django_assert_num_queries(3):  # Room, session, who is here: in by the session now.
+        waiting_guest.get(room_page(alices_room, alices_room.participant_secret))
 
 
 def test_the_room_page_for_a_host(alices_room, host, waiting_guest, django_assert_num_queries):

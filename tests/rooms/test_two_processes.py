@@ -11,6 +11,7 @@ from django.conf import settings
 from websockets.sync.client import ClientConnection
 
 from rooms.models import JoinRequest
+from tests.conftest import PATIENCE
 from tests.live import LiveServer, ask, open_stream, signed_in_owner, until
 
 pytestmark = pytest.mark.skipif(
@@ -52,7 +53,7 @@ def test_who_is_here_now_spans_both_processes(two_servers, bobs_room):
         assert "Pat" in until(pat.listed, "Quinn")
         quinn.meeting.close()
         # Quinn's process removed Quinn's row; Pat's process pushes the shorter list.
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + PATIENCE
         left = max(0.1, deadline - time.monotonic())
         while "Quinn" in (message := pat.listed.recv(timeout=left)):
             left = max(0.1, deadline - time.monotonic())

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.helpers import PATIENCE
 from tests.live import LiveServer
 
 LIMIT = settings.MAX_REQUEST_BODY
@@ -108,7 +109,7 @@ def test_the_refusal_is_in_the_access_log(server):
     send_until_answered(
         server, head("/r/standup/s3cr3t-link/join/", "Content-Length: 99999999999"), iter(())
     )
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + PATIENCE
     while "413" not in server.log.read_text() and time.monotonic() < deadline:
         time.sleep(0.1)
     lines = [line for line in server.log.read_text().splitlines() if " 413 " in line]

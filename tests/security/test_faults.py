@@ -26,7 +26,7 @@ from websockets.sync.client import ClientConnection
 
 from rooms.models import Actor, Presence
 from session_rooms.asgi import application
-from tests.helpers import stream_headers
+from tests.helpers import PATIENCE, stream_headers
 from tests.live import (
     Browser,
     LiveServer,
@@ -147,7 +147,7 @@ def names_in(message: str) -> list[str]:
     return sorted(re.findall(r'<span class="person-name">([^<]*)</span>', message))
 
 
-def until_people(stream: ClientConnection, people: list[str], timeout: float = 15) -> str:
+def until_people(stream: ClientConnection, people: list[str], timeout: float = PATIENCE) -> str:
     """The first presence list naming exactly these people (each once)."""
     deadline = time.monotonic() + timeout
     seen: list[str] = []
@@ -240,9 +240,12 @@ def test_the_owners_dropped_socket_is_repaired_by_the_snapshot_on_reconnect(
 @pytest.mark.django_db(transaction=True)
 async def test_presence_left_by_a_dead_process_leaves_the_list(settings, bobs_room):
     settings.PRESENCE_HEARTBEAT = 1  # So rows count as gone after 3 seconds of silence.
-    ago = timezone.now() - timedelta(seconds=2)
+    # Seen in the future: listed however long the sockets below take to open.
     await database_sync_to_async(Presence.objects.create)(
-        room=bobs_room, channel_name="dead-process!1", display_name="Ghost", seen_at=ago
+        room=bobs_room,
+        channel_name="dead-process!1",
+        display_name="Ghost",
+        seen_at=timezone.now() + timedelta(hours=1),
     )
     pat = await database_sync_to_async(Client)()
     await database_sync_to_async(pat.post)(
@@ -252,19 +255,28 @@ async def test_presence_left_by_a_dead_process_leaves_the_list(settings, bobs_ro
     meeting = WebsocketCommunicator(application, f"{path}meeting/", stream_headers(pat))
     communicator = WebsocketCommunicator(application, f"{path}room/", stream_headers(pat))
     try:
-        await meeting.connect(timeout=5)  # Pat's presence, and Pat's heartbeats.
-        await communicator.connect(timeout=5)
-        assert names_in(await communicator.receive_from(timeout=5)) == ["Ghost", "Pat"]
-        async with asyncio.timeout(6):  # Pat's heartbeats clear the silent row and push.
-            while names_in(await communicator.receive_from(timeout=6)) != ["Pat"]:
+        await meeting.connect(timeout=PATIENCE)  # Pat's presence, and Pat's heartbeats.
+        await communicator.connect(timeout=PATIENCE)
+        assert names_in(await communicator.receive_from(timeout=PATIENCE)) == ["Ghost", "Pat"]
+        # The ghost's process stops: its row was last refreshed an hour ago.
+        await database_sync_to_async(Presence.objects.filter(display_name="Ghost").update)(
+            seen_at=timezone.now() - timedelta(hours=1)
+        )
+        async with asyncio.timeout(PATIENCE):  # Pat's heartbeats clear the silent row and push.
+            while names_in(await communicator.receive_from(timeout=PATIENCE)) != ["Pat"]:
                 pass
         assert not await database_sync_to_async(
             Presence.objects.filter(display_name="Ghost").exists
         )()
-        await asyncio.sleep(3.5)  # Pat's own row stays fresh past the three-beat timeout.
-        assert await database_sync_to_async(
-            Presence.objects.here().filter(display_name="Pat").exists
-        )()
+        # Pat's own row stays, refreshed by its beats, past the three-beat timeout.
+        pat_row = Presence.objects.filter(display_name="Pat")
+        first_seen = (await database_sync_to_async(pat_row.get)()).seen_at
+        past_timeout = first_seen + timedelta(seconds=3 * settings.PRESENCE_HEARTBEAT)
+        async with asyncio.timeout(PATIENCE):
+            while not await database_sync_to_async(
+                pat_row.filter(seen_at__gt=past_timeout).exists
+            )():
+                await asyncio.sleep(0.1)
     finally:
         await communicator.disconnect()
         await meeting.disconnect()

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.live import collected_static
+
 PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": secrets.token_urlsafe(50),
@@ -39,6 +41,7 @@ def run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProc
         "DJANGO_SETTINGS_MODULE": "session_rooms.settings",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
         "MEDIA_ROOT": str(tmp_path / "media"),
+        "STATIC_ROOT": str(collected_static()),  # DEBUG off renders only collected names
         **PRODUCTION,
         **env,
     }

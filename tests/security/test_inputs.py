@@ -28,6 +28,12 @@ SKIN_TONES = "\U0001f44b\U0001f3fd Hello \U0001f44d\U0001f3ff"
 COMBINING = "Cafe\u0301 Z\u0337\u0322a\u0334l\u0335g\u0336o"
 RIGHT_TO_LEFT = "اجتماع الفريق"  # Arabic, no direction controls
 ASTRAL_80 = "\U0001d516" * 80  # MATHEMATICAL FRAKTUR S: each one a surrogate pair in UTF-16
+# Scotland: a black flag, "gbsct" in tag letters, CANCEL TAG; the one visible use of tags.
+SCOTLAND = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+# ZERO WIDTH NON-JOINER inside a Persian word ("half-space"), as Persian spells it.
+PERSIAN_HALF_SPACE = "نیم" + "\u200c" + "فاصله"
+# "hi" in invisible tag letters: ASCII smuggled after a name.
+HIDDEN_TAGS = "\U000e0068\U000e0069"
 
 NUL = "Null characters are not allowed."
 DIRECTION = "cannot contain invisible text-direction characters"
@@ -105,9 +111,18 @@ GOOD_NAMES = [
     pytest.param(SKIN_TONES, id="emoji-skin-tones"),
     pytest.param(COMBINING, id="combining-marks"),
     pytest.param(ASTRAL_80, id="80-astral-characters"),
+    pytest.param("José", id="latin-accent"),
+    pytest.param("李雷", id="chinese"),
+    pytest.param("محمد", id="arabic"),
+    pytest.param("Ωmega", id="greek"),
+    pytest.param("\U0001f469\u200d\U0001f4bb Dana", id="emoji-zwj-sequence"),
+    pytest.param(PERSIAN_HALF_SPACE, id="persian-zero-width-non-joiner"),
+    pytest.param(f"Burns night {SCOTLAND}", id="subdivision-flag-tags"),
 ]
 
 CONTROL = "The name cannot contain control characters."
+TAGS = "The name cannot contain invisible tag characters."
+INVISIBLE = "The name has no visible characters."
 BAD_NAMES = [
     pytest.param("", "Give the room a name.", id="empty"),
     pytest.param(" \t \n ", "Give the room a name.", id="whitespace-only"),
@@ -124,6 +139,28 @@ BAD_NAMES = [
     pytest.param("Standup\u202egpj.exe", DIRECTION, id="right-to-left-override"),
     pytest.param("\u2067Standup\u2069", DIRECTION, id="direction-isolate"),
     pytest.param("\u200b\u200d\u2060", "The name has no visible characters.", id="invisible-only"),
+    pytest.param("Dana\u200f", DIRECTION, id="right-to-left-mark"),
+    pytest.param("\u200e\u200f", DIRECTION, id="direction-marks-only"),
+    pytest.param("\u061c", DIRECTION, id="arabic-letter-mark-only"),
+    pytest.param(f"Standup{HIDDEN_TAGS}", TAGS, id="hidden-tag-text"),
+    pytest.param(HIDDEN_TAGS, TAGS, id="tag-characters-only"),
+    pytest.param("\U0001f3f4\U000e007f", TAGS, id="flag-without-subdivision"),
+    *(
+        pytest.param(blank, INVISIBLE, id=f"blank-{name}")
+        for name, blank in [
+            ("hangul-filler", "\u3164"),
+            ("halfwidth-hangul-filler", "\uffa0"),
+            ("braille-pattern-blank", "\u2800\u2800"),
+            ("hangul-choseong-jungseong-fillers", "\u115f\u1160"),
+            ("fillers-between-spaces", "\u3164 \u2800 \uffa0"),
+            ("variation-selector", "\ufe0f"),
+            ("soft-hyphen", "\u00ad"),
+            ("combining-grapheme-joiner", "\u034f"),
+            ("mongolian-vowel-separator", "\u180e"),
+            ("private-use", "\ue000"),
+            ("unassigned", "\u0378"),
+        ]
+    ),
 ]
 
 
@@ -233,7 +270,7 @@ COLOUR_LENGTH = "Use a colour like #1f7ae0."
 HTTP_ONLY = "Use an address that starts with http:// or https://."
 FULL_ADDRESS = "Enter a full web address, like https://example.com."
 WRONG_TYPE = "Upload a PNG, JPEG or WebP image."
-TOO_MANY_PIXELS = "This image has too many pixels; make it smaller."
+TOO_MANY_PIXELS = "pixels; use one of at most 24 megapixels (such as 6000 \u00d7 4000)"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
 BAD_CUSTOMIZATIONS = [
@@ -283,6 +320,15 @@ BAD_CUSTOMIZATIONS = [
         link(label="x" * 41), "Keep the label to 40 characters or fewer.", id="link-label-41"
     ),
     pytest.param(link(label="Agenda\u202e"), DIRECTION, id="link-label-override"),
+    pytest.param(
+        link(label="\u3164\u3164"), "The label has no visible characters.", id="link-label-blank"
+    ),
+    pytest.param(
+        {"lobby_title": f"Welcome{HIDDEN_TAGS}"},
+        "The title cannot contain invisible tag characters.",
+        id="title-hidden-tags",
+    ),
+    pytest.param({"lobby_message": "hi\n\u200e"}, DIRECTION, id="message-direction-mark"),
     pytest.param(link(label="Agenda\x00"), NUL, id="link-label-nul"),
     pytest.param(
         link(url="https://example.com/" + "a" * 481),
@@ -315,12 +361,12 @@ BAD_CUSTOMIZATIONS = [
     ),
     pytest.param(
         {"logo": upload("bomb.png", png_claiming(8000, 6000))},
-        TOO_MANY_PIXELS,
+        f"This image is 8,000 \u00d7 6,000 {TOO_MANY_PIXELS}",
         id="decompression-bomb-48-megapixels",
     ),
     pytest.param(
         {"background": upload("bomb.png", png_claiming(50_000, 50_000))},
-        TOO_MANY_PIXELS,
+        f"This image has too many {TOO_MANY_PIXELS}",
         id="decompression-bomb-2500-megapixels",
     ),
 ]
@@ -403,7 +449,8 @@ def test_a_png_carrying_html_is_stored_and_served_only_as_an_image(
     client, alice, alices_room, media, monkeypatch
 ):
     """A polyglot: a valid PNG whose text chunk is an HTML page. It is kept (it is an image),
-    named .png whatever it was called, and served as image/png that browsers may not sniff."""
+    named .png whatever it was called, stored re-encoded without its text, and served as
+    image/png that browsers may not sniff."""
     client.force_login(alice)
     info = PngImagePlugin.PngInfo()
     info.add_text("Comment", f"<html><body>{SCRIPT}</body></html>")
@@ -411,6 +458,7 @@ def test_a_png_carrying_html_is_stored_and_served_only_as_an_image(
     assert customize(client, alices_room, logo=polyglot).status_code == 302
     alices_room.refresh_from_db()
     assert alices_room.logo.name.endswith(".png")
+    assert SCRIPT.encode() not in (media / alices_room.logo.name).read_bytes()
     # The media URL was bound to MEDIA_ROOT at import; point it at this test's folder.
     (served,) = [p for p in urls.urlpatterns if "document_root" in getattr(p, "default_args", {})]
     monkeypatch.setitem(served.default_args, "document_root", media)
@@ -459,6 +507,17 @@ BAD_SIGNUPS = [
         id="name-invisible",
     ),
     pytest.param(
+        {"display_name": "\u3164\u2800\uffa0"},
+        "The display name has no visible characters.",
+        id="name-blank-fillers",
+    ),
+    pytest.param({"display_name": "\u200f"}, DIRECTION, id="name-direction-mark"),
+    pytest.param(
+        {"display_name": f"Dana{HIDDEN_TAGS}"},
+        "The display name cannot contain invisible tag characters.",
+        id="name-hidden-tags",
+    ),
+    pytest.param(
         {"password1": "", "password2": ""}, "This field is required.", id="password-empty"
     ),
     pytest.param(
@@ -489,7 +548,18 @@ def test_a_bad_signup_is_refused_with_its_message_and_creates_nobody(
 
 
 @pytest.mark.parametrize(
-    "name", [SCRIPT, BREAKOUT, ZWJ_EMOJI, SKIN_TONES, COMBINING, RIGHT_TO_LEFT]
+    "name",
+    [
+        SCRIPT,
+        BREAKOUT,
+        ZWJ_EMOJI,
+        SKIN_TONES,
+        COMBINING,
+        RIGHT_TO_LEFT,
+        "李雷",
+        PERSIAN_HALF_SPACE,
+        f"Ailsa {SCOTLAND}",
+    ],
 )
 def test_an_unusual_display_name_is_kept_and_shown_as_text(client, staff, name):
     assert client.post("/accounts/signup/", signup_data(display_name=name)).status_code == 302

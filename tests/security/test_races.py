@@ -33,7 +33,8 @@ def referenced_files() -> set[str]:
     }
 
 
-def test_duplicate_and_delete_at_once_leave_a_whole_copy_or_nothing(alice, media):
+def test_duplicate_and_delete_at_once_leave_a_whole_copy_or_nothing(alice, media, settings):
+    settings.NEW_ROOM_LIMIT = (ROUNDS, 60)  # alice duplicates once a round
     for round in range(ROUNDS):
         room = give_images(Room.create(alice, name=f"Design {round}", lobby_title="Hi"))
         copying, deleting = logged_in(alice), logged_in(alice)
@@ -163,3 +164,22 @@ def test_privacy_and_decisions_racing_a_delete_are_a_404(alice, racer, locked):
         assert not Room.objects.filter(pk=room.pk).exists()
         assert not JoinRequest.objects.filter(room_id=room.pk).exists()
     print(f"answers seen: {sorted(seen)}")
+
+
+def test_rooms_made_at_once_stop_at_the_owners_limit(alice, settings):
+    """New rooms and copies at once are counted one after another under the owner's row lock:
+    a burst gets exactly up to ROOMS_PER_OWNER, never more."""
+    settings.ROOMS_PER_OWNER = 4
+    settings.NEW_ROOM_LIMIT = (1000, 60)
+    source = Room.create(alice, name="Source")
+    for round in range(ROUNDS // 5):
+        new = {"name": "New", "theme": "ocean", "locked": "1"}
+        posts = [partial(logged_in(alice).post, "/rooms/new/", new) for _ in range(3)]
+        posts += [
+            partial(logged_in(alice).post, f"/rooms/{source.code}/duplicate/", {"name": "Copy"})
+            for _ in range(3)
+        ]
+        answers = at_once(*posts)
+        assert sorted(answer.status_code for answer in answers) == [302] * 3 + [422] * 3
+        assert Room.objects.filter(owner=alice).count() == 4, f"round {round}"
+        Room.objects.exclude(pk=source.pk).delete()

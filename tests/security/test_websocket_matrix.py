@@ -18,7 +18,7 @@ from rooms.consumers import REFUSED
 from rooms.models import Actor, JoinRequest, Room
 from rooms.routing import websocket_urlpatterns
 from session_rooms.asgi import application
-from tests.helpers import ORIGIN, stream_headers
+from tests.helpers import ORIGIN, PATIENCE, stream_headers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -135,10 +135,10 @@ async def outcome(path: str, client: Client, origin: str = ORIGIN) -> tuple[str 
     """SNAPSHOT and its text, the close code of a refusal, or "handshake refused"."""
     communicator = WebsocketCommunicator(application, path, headers=stream_headers(client, origin))
     try:
-        connected, _ = await communicator.connect(timeout=5)
+        connected, _ = await communicator.connect(timeout=PATIENCE)
         if not connected:
             return "handshake refused", ""
-        message = await communicator.receive_output(timeout=5)
+        message = await communicator.receive_output(timeout=PATIENCE)
         if message["type"] == "websocket.close":
             return message["code"], ""
         return SNAPSHOT, message["text"]

@@ -13,6 +13,14 @@ navigator.mediaDevices.getUserMedia = () =>
   Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
 """
 
+# A slow camera: asking for video takes 1.5 s, so a click lands while the camera still opens.
+SLOW_CAMERA = """
+const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = (constraints) => constraints.video
+  ? new Promise((resolve) => setTimeout(resolve, 1500)).then(() => open(constraints))
+  : open(constraints);
+"""
+
 
 def level(page: Page) -> int:
     return int(page.get_by_role("meter", name="Microphone level").get_attribute("aria-valuenow"))
@@ -52,6 +60,22 @@ def test_turning_the_camera_off_in_the_lobby_is_remembered(new_context, alices_r
     expect(page.get_by_role("button", name="Camera", exact=True)).to_have_attribute(
         "aria-pressed", "false"
     )
+    tracks = page.evaluate(
+        "() => document.querySelector('[data-self-view]').srcObject"
+        "?.getTracks().map(t => t.kind) || []"
+    )
+    assert tracks == ["audio"]
+
+
+def test_turning_the_camera_off_while_it_is_still_opening_keeps_it_off(new_context, alices_room):
+    context = new_context()
+    context.add_init_script(SLOW_CAMERA)
+    page = context.new_page()
+    page.goto(alices_room.participant_path)
+    page.get_by_role("button", name="Camera", exact=True).click()
+    expect(page.get_by_text("Camera off")).to_be_visible()
+    page.wait_for_timeout(2500)  # the first, slow opening has come back by now
+    expect(page.get_by_text("Camera off")).to_be_visible()
     tracks = page.evaluate(
         "() => document.querySelector('[data-self-view]').srcObject"
         "?.getTracks().map(t => t.kind) || []"
