@@ -5,7 +5,7 @@ gets everyone and a reload reconnects."""
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from rooms.models import Room
+from rooms.models import Activity, Room
 from tests.browser.conftest import SCREENSHOTS, axe_violations
 from tests.media import (
     has_live_audio,
@@ -271,3 +271,36 @@ def test_camera_off_shows_initials_and_a_host_ends_the_meeting_for_all(new_conte
         expect(page.get_by_role("heading", name="The meeting has ended")).to_be_visible()
         expect(page.get_by_role("link", name="Back to the lobby")).to_be_visible()
         assert page.evaluate(NOT_STOPPED) == []
+
+
+def test_a_host_sends_someone_back_to_the_waiting_room_of_a_locked_room(new_context, alices_room):
+    hana = join(new_context(), alices_room, "Hana", host=True)
+    context = new_context()
+    context.add_init_script(RECORD_TRACKS)
+    ivan = context.new_page()
+    ivan.goto(alices_room.participant_path)
+    ivan.get_by_label("Display name").fill("Ivan")
+    ivan.get_by_role("button", name="Ask to join").click()
+    waiting = ivan.get_by_role("heading", name="Waiting for the host to let you in")
+    expect(waiting).to_be_visible()
+    hana.locator("#host-panel").get_by_role("button", name="Allow Ivan").click()
+    expect(ivan.get_by_role("heading", name=alices_room.name, exact=True)).to_be_visible()
+    sees_and_hears(hana, "Ivan")
+
+    tile(hana, "Ivan").get_by_role("button", name="Options for Ivan").click()
+    menu = hana.get_by_role("menu", name="Options for Ivan")
+    expect(menu.get_by_role("menuitem")).to_have_text(
+        ["Mute", "Remove from room", "Send to waiting room"]
+    )
+    menu.get_by_role("menuitem", name="Send to waiting room").click()
+
+    expect(waiting).to_be_visible()  # Ivan is back in the lobby, asking again
+    assert ivan.evaluate(NOT_STOPPED) == []
+    expect(tile(hana, "Ivan")).to_have_count(0)
+    expect(hana.locator("#host-panel").get_by_role("button", name="Allow Ivan")).to_be_visible()
+    assert Activity.objects.filter(
+        room=alices_room, kind=Activity.Kind.SENT_TO_WAITING, detail="Ivan"
+    ).exists()
+    hana.locator("#host-panel").get_by_role("button", name="Allow Ivan").click()
+    expect(ivan.get_by_role("heading", name=alices_room.name, exact=True)).to_be_visible()
+    sees_and_hears(hana, "Ivan")
