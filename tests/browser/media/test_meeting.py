@@ -50,6 +50,14 @@ NOT_STOPPED = """() => {
   return handed.length ? handed.filter(id => !stopped.has(id)) : ["nothing was handed"];
 }"""
 
+# The tracks handed to the page so far, and which of the given ones it has not stopped: for a
+# page that goes on to the lobby, whose self-view is handed tracks of its own.
+HANDED = """() => JSON.parse(sessionStorage.getItem("handed") || "[]")"""
+STILL_LIVE = """(ids) => {
+  const stopped = new Set(JSON.parse(sessionStorage.getItem("stopped") || "[]"));
+  return ids.filter(id => !stopped.has(id));
+}"""
+
 # How the page sends its camera on each open connection: [scaleResolutionDownBy, maxBitrate].
 CAMERA_COPIES = """() => (window.__peerConnections || [])
   .filter(pc => pc.connectionState !== "closed")
@@ -292,10 +300,12 @@ def test_a_host_sends_someone_back_to_the_waiting_room_of_a_locked_room(new_cont
     expect(menu.get_by_role("menuitem")).to_have_text(
         ["Mute", "Remove from room", "Send to waiting room"]
     )
+    in_meeting = ivan.evaluate(HANDED)
+    assert in_meeting
     menu.get_by_role("menuitem", name="Send to waiting room").click()
 
     expect(waiting).to_be_visible()  # Ivan is back in the lobby, asking again
-    assert ivan.evaluate(NOT_STOPPED) == []
+    assert ivan.evaluate(STILL_LIVE, in_meeting) == []
     expect(tile(hana, "Ivan")).to_have_count(0)
     expect(hana.locator("#host-panel").get_by_role("button", name="Allow Ivan")).to_be_visible()
     assert Activity.objects.filter(
@@ -304,3 +314,29 @@ def test_a_host_sends_someone_back_to_the_waiting_room_of_a_locked_room(new_cont
     hana.locator("#host-panel").get_by_role("button", name="Allow Ivan").click()
     expect(ivan.get_by_role("heading", name=alices_room.name, exact=True)).to_be_visible()
     sees_and_hears(hana, "Ivan")
+
+
+def test_joining_with_the_microphone_off_is_muted_for_everyone_and_the_self_view_is_mirrored(
+    new_context, bobs_room
+):
+    hana = join(new_context(), bobs_room, "Hana", host=True)
+    ivan = new_context().new_page()
+    ivan.goto(bobs_room.participant_path)
+    microphone = ivan.get_by_role("button", name="Microphone", exact=True)
+    microphone.click()
+    expect(microphone).to_have_attribute("aria-pressed", "false")
+    ivan.get_by_label("Display name").fill("Ivan")
+    ivan.get_by_role("button", name="Join room").click()
+    expect(ivan.get_by_role("button", name="Microphone")).to_have_attribute("aria-pressed", "false")
+    expect(tile(hana, "Ivan").get_by_text("Muted")).to_be_visible()
+    wait_for_frames_growing(tile(hana, "Ivan").locator("video"), timeout=15)
+    wait_for_silence(tile(hana, "Ivan").locator("video"))
+    # Your own tile is a mirror, as every meeting app shows it; the others are not.
+    mirrored = "(video) => getComputedStyle(video).transform"
+    assert (
+        tile(ivan, "Ivan (you)").locator("video").evaluate(mirrored) == "matrix(-1, 0, 0, 1, 0, 0)"
+    )
+    assert tile(ivan, "Hana").locator("video").evaluate(mirrored) == "none"
+    ivan.get_by_role("button", name="Microphone").click()
+    expect(tile(hana, "Ivan").get_by_text("Muted")).to_be_hidden()
+    wait_for_sound(tile(hana, "Ivan").locator("video"))
