@@ -158,6 +158,15 @@ class RoomAccess:
     def guest_id(self) -> str | None:
         return self.session.get(GUEST_KEY)
 
+    @property
+    def janus_holder(self) -> str:
+        """Who holds this browser's Janus credentials for the room (rooms/janus.py): its guest
+        id, or, for a browser that never asked (the owner, a host link's holder), a digest of
+        its session key. Revoking by it ends the access of every tab of the browser."""
+        if self.guest_id:
+            return self.guest_id
+        return "s:" + digest(self.session.session_key or "")[:32]
+
     @cached_property
     def join_request(self) -> JoinRequest | None:
         if self.guest_id is None:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from common import limits
 from common.sessions import SessionStore
 
-from . import ice, push
+from . import ice, janus, push
 from .access import Link, RoomAccess
 from .forms import JoinForm
 from .models import JoinRequest, Presence, Room, RoomSocket
@@ -394,6 +394,8 @@ def parse(text: str) -> dict | None:
     if message.get("type") == "signal":
         to = message.get("to")
         valid = isinstance(to, str) and PEER_ID.fullmatch(to) and valid_payload(message)
+    elif message.get("type") == "janus":  # A fresh Janus credential, please.
+        valid = set(message) == {"type"}
     elif message.get("type") == "state":
         screen = message.get("screen")
         valid = (
@@ -432,6 +434,7 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
 
     presence: Presence | None = None
     closing = False
+    moderated = False  # A host muted this member, on Janus too, until they unmute.
     state: tuple[bool, bool, str | None] = (False, False, None)  # Audio, video, screen: stored.
     rosters: Soon | None = None
     roster: list[dict] | None = None  # The last one sent: the same again is not sent.
@@ -479,7 +482,26 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
             "media": media,
             "mesh_limit": settings.MEETING_MESH_LIMIT,
             "ice_servers": ice.ice_servers(self.presence.peer_id),
+            **({"janus": self.janus_credential()} if janus.enabled() else {}),
         }
+
+    def janus_credential(self) -> dict | None:
+        """Through Janus: where this member publishes, and their token (docs/meeting.md), or
+        None while no instance answers (the page asks again)."""
+        try:
+            credential = janus.credential_for(self.access.room, self.access.janus_holder)
+        except janus.JanusUnavailable:
+            return None
+        return credential.as_json()
+
+    def renew_janus(self) -> dict | None:
+        """A fresh credential, for a member still admitted (else None: the socket closes)."""
+        access = self.access.reloaded()
+        here = Presence.objects.filter(channel_name=self.channel_name).exists()
+        if access is None or access.member is None or not here:  # Removed, ended, deleted.
+            return None
+        self.access = access
+        return {"type": "janus", "janus": self.janus_credential()}
 
     def socket_row(self) -> dict:
         return socket_row(self.scope, member=True)
@@ -507,7 +529,14 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
         message = parse(text_data) if text_data is not None else None
         if message is None:
             return await self.end(code=BAD_MESSAGE)
-        if message["type"] == "signal":
+        if message["type"] == "janus":
+            if not janus.enabled():
+                return await self.end(code=BAD_MESSAGE)
+            reply = await database_sync_to_async(self.renew_janus)()
+            if reply is None:
+                return await self.end(code=REFUSED)
+            await self.send_json(reply)
+        elif message["type"] == "signal":
             to = push.peer_group(self.access.room.code, message.pop("to"))
             message["type"], message["from"] = push.MEETING_SIGNAL, self.presence.peer_id
             await self.channel_layer.group_send(to, message)
@@ -521,6 +550,12 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
         Presence.objects.filter(channel_name=self.channel_name).update(
             audio=audio, video=video, screen=screen or ""
         )
+        if audio and self.moderated:  # Their own click lifts a host's Mute on Janus too.
+            self.moderated = False
+            try:
+                self.presence.moderate(False)
+            except janus.JanusUnavailable:
+                logger.warning("Janus does not answer: a microphone stays muted there")
 
     async def end(self, reason: str = "", code: int | None = None) -> None:
         """Say why (when there is a reason the page shows), then close."""
@@ -534,6 +569,7 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
 
     async def meeting_muted(self, event: dict) -> None:
         self.state = (False, *self.state[1:])  # As the host's mute stored it.
+        self.moderated = True
         await self.send_json({"type": "muted", "by": event["by"]})
 
     async def meeting_close(self, event: dict) -> None:

@@ -8,6 +8,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
@@ -875,7 +876,11 @@ class PresenceQuerySet(models.QuerySet):
 
     def roster(self) -> list[dict]:
         """The meeting's roster (docs/meeting.md): everyone here by arrival; the first
-        MEETING_MESH_LIMIT get media, so someone leaving hands it to the next in line."""
+        MEETING_MESH_LIMIT get media, so someone leaving hands it to the next in line. Through
+        Janus (JANUS_URL set) everyone does: each sends one stream, whatever the room's size."""
+        from . import janus
+
+        limit = math.inf if janus.enabled() else settings.MEETING_MESH_LIMIT
         fields = ("peer_id", "display_name", "is_host", "audio", "video", "screen")
         return [
             {
@@ -885,7 +890,7 @@ class PresenceQuerySet(models.QuerySet):
                 "audio": person["audio"],
                 "video": person["video"],
                 "screen": person["screen"] or None,
-                "media": place < settings.MEETING_MESH_LIMIT,
+                "media": place < limit,
             }
             for place, person in enumerate(self.here().values(*fields))
         ]
@@ -937,7 +942,18 @@ class Presence(models.Model):
             Presence.objects.filter(pk=self.pk).update(audio=False)
             Activity.record(self.room, Activity.Kind.MUTED, by=by, detail=self.display_name)
             push.muted(self.room.code, self.peer_id, by.name)
+            transaction.on_commit(partial(self.moderate, True), robust=True)
         self.audio = False
+
+    def moderate(self, muted: bool) -> None:
+        """Through Janus, a host's Mute also has Janus drop this person's microphone (so a page
+        that ignores `muted` is silent all the same) until their own Microphone click lifts it."""
+        from . import janus
+        from .access import RoomAccess
+
+        access = self.session_key and RoomAccess.of_session(self.room, self.session_key)
+        if janus.enabled() and access:
+            janus.mute(self.room, access.janus_holder, muted=muted)
 
     def remove(self, *, by: Actor) -> None:
         """A host ends this person's visit at once: every meeting socket of their browser in
@@ -972,8 +988,7 @@ class Presence(models.Model):
                 if reason == "waiting":
                     access.wait(self.display_name)
                 access.session.save()
-                if access.guest_id:
-                    janus.revoke(room, access.guest_id)
+                janus.revoke(room, access.janus_holder)
             tabs.delete()
             Activity.record(room, kind, by=by, detail=self.display_name)
             push.close_meetings(peers, reason)

@@ -25,6 +25,7 @@ from django_htmx.middleware import HtmxDetails
 
 from common import limits
 
+from . import janus
 from .access import RoomAccess, host_access_or_404, link_access_or_404, owned_room_or_404
 from .forms import (
     CustomizeForm,
@@ -440,6 +441,7 @@ def meeting_config(access: RoomAccess) -> dict:
         "is_host": is_host,
         "locked": room.locked,
         "mesh_limit": settings.MEETING_MESH_LIMIT,
+        "transport": "janus" if janus.enabled() else "mesh",
         "lobby": reverse("rooms:lobby", args=[room.slug, access.secret]),
         "leave": reverse("rooms:leave", args=[room.slug, access.secret]),
         "mute": person + "mute/" if is_host else None,

@@ -61,9 +61,9 @@ class LiveServer:
     """One daphne process on `host` (127.0.0.1, or a media namespace's host end); stop() ends
     it, and its log helps when a test fails. SITE_URL, and so ALLOWED_HOSTS, follow `host`."""
 
-    def __init__(self, host: str = "127.0.0.1", **env: str) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, **env: str) -> None:
         self.host = host
-        self.port = free_port(host)
+        self.port = port or free_port(host)  # A port of its own, or one already chosen.
         self.url = f"http://{host}:{self.port}"
         self.log = ROOT / "test-artifacts" / f"daphne-{self.port}.log"
         self.log.parent.mkdir(exist_ok=True)

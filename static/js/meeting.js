@@ -1,6 +1,6 @@
 // The meeting on the room page: the grid of tiles, the controls, the host's menu per person, and
 // what the server says (muted, closed). It talks to the meeting socket for the roster and to a
-// transport (mesh.js today) only through start/replaceTrack/shareScreen/stopScreen/close and
+// transport (mesh.js, or janus.js when the page's config says so) only through start/replaceTrack/shareScreen/stopScreen/close and
 // its stream, peer-gone and state events, so a media-server transport can replace the mesh.
 "use strict";
 
@@ -16,6 +16,7 @@
   const tiles = new Map(); // key ("self", peer id, "screen:<peer id>") -> tile
   // peer id -> their streams by id: the roster's `screen` says which one is a shared screen.
   const remote = new Map();
+  const screens = new WeakSet(); // Streams the transport said are shared screens.
   let over = false;
   let soundBlocked = false;
 
@@ -597,7 +598,8 @@
 
   // Streams are kept by person, and the roster decides where they show: a stream may come
   // before the roster that names its person or says it is a screen.
-  function gotStream({ peer, stream }) {
+  function gotStream({ peer, stream, kind }) {
+    if (kind === "screen") screens.add(stream); // Janus says which; a mesh's roster does.
     if (!remote.has(peer)) remote.set(peer, new Map());
     remote.get(peer).set(stream.id, stream);
     render();
@@ -606,8 +608,8 @@
   function streamsOf(person) {
     const streams = [...(remote.get(person.id)?.values() || [])].filter((s) => s.getTracks().length);
     return {
-      screen: streams.find((s) => s.id === person.screen) || null,
-      camera: streams.find((s) => s.id !== person.screen) || null,
+      screen: streams.find((s) => s.id === person.screen || screens.has(s)) || null,
+      camera: streams.find((s) => s.id !== person.screen && !screens.has(s)) || null,
     };
   }
 
@@ -635,7 +637,8 @@
     local.audio = local.video = false;
 
     signalling = new window.SessionSignalling.Signalling(config.stream);
-    transport = new window.SessionMesh.Mesh(signalling);
+    const Transport = config.transport === "janus" ? window.SessionJanus.Janus : window.SessionMesh.Mesh;
+    transport = new Transport(signalling);
     transport.start(local.stream);
     transport.addEventListener("stream", (event) => gotStream(event.detail));
     transport.addEventListener("peer-gone", (event) => peerGone(event.detail));

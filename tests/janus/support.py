@@ -46,9 +46,18 @@ def load_render() -> Callable:
 
 
 class JanusProcess:
-    """One Janus on loopback; kill() and start() again for a crash and a restart."""
+    """One Janus on loopback; kill() and start() again for a crash and a restart. For browsers
+    in a media test's namespace: `ws_ip` its host end, `origin` the app's, `interface` the
+    namespace's host link (ICE candidates there only)."""
 
-    def __init__(self, admin_secret: str = "") -> None:
+    def __init__(
+        self,
+        admin_secret: str = "",
+        ws_ip: str = "127.0.0.1",
+        origin: str = ORIGIN,
+        interface: str = "lo",
+    ) -> None:
+        self.ws_ip = ws_ip
         self.admin_secret = admin_secret or secrets.token_urlsafe(24)
         self.process: subprocess.Popen | None = None
         for attempt in range(3):  # Another test run may take a free port before Janus binds it.
@@ -59,8 +68,9 @@ class JanusProcess:
                 admin_secret=self.admin_secret,
                 ws_port=self.ws_port,
                 admin_port=self.admin_port,
-                allow_origin=ORIGIN,
-                ice_enforce_list="lo",  # Media, if any, stays on this machine.
+                ws_ip=ws_ip,
+                allow_origin=origin,
+                ice_enforce_list=interface,  # Media, if any, stays on this machine.
                 server_name=f"test-janus-{self.ws_port}",
             )
             try:
@@ -69,7 +79,7 @@ class JanusProcess:
             except RuntimeError:
                 if attempt == 2:
                     raise
-        self.url = f"ws://127.0.0.1:{self.ws_port}"
+        self.url = f"ws://{ws_ip}:{self.ws_port}"
         self.admin_url = f"http://127.0.0.1:{self.admin_port}/admin"
 
     @property
@@ -96,7 +106,7 @@ class JanusProcess:
 
     def answers(self) -> bool:
         try:
-            with socket.create_connection(("127.0.0.1", self.ws_port), timeout=0.5):
+            with socket.create_connection((self.ws_ip, self.ws_port), timeout=0.5):
                 pass
             self.admin("info")
         except OSError:

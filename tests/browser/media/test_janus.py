@@ -1,0 +1,120 @@
+"""The meeting through Janus, in real browsers with fake devices in the test's namespace: the
+same page as the mesh, each person publishing once to a real Janus (Debian's) that the app
+runs; host actions reach Janus itself."""
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect
+
+from rooms.models import JanusRoom
+from tests.browser.media.test_meeting import join, sees_and_hears, tile
+from tests.janus.support import JanusProcess, require_janus
+from tests.live import LiveServer, free_port
+from tests.media import Namespace, wait_for
+
+# Every request a page sends to Janus, kept for the test (with the token it carried).
+RECORD_JANUS = """
+(() => {
+  const send = WebSocket.prototype.send;
+  window.__janusSent = [];
+  WebSocket.prototype.send = function (data) {
+    if (this.protocol === "janus-protocol") window.__janusSent.push(JSON.parse(data));
+    return send.call(this, data);
+  };
+})();
+"""
+
+# What Janus answers a fresh WebSocket that opens a session with `token`: "success" or its
+# error code.
+JANUS_SESSION = """async ([url, token]) => new Promise((resolve) => {
+  const ws = new WebSocket(url, "janus-protocol");
+  ws.onopen = () => ws.send(JSON.stringify({janus: "create", transaction: "t", token}));
+  ws.onmessage = (event) => {
+    const reply = JSON.parse(event.data);
+    resolve(reply.janus === "error" ? reply.error.code : reply.janus);
+    ws.close();
+  };
+  ws.onerror = () => resolve("socket error");
+})"""
+
+
+@pytest.fixture
+def server(transactional_db, media_network: Namespace) -> Iterator[LiveServer]:
+    """The app and a Janus of its own, both on the namespace's host end; ICE only there."""
+    require_janus()
+    port = free_port(media_network.host)
+    janus = JanusProcess(
+        ws_ip=media_network.host,
+        origin=f"http://{media_network.host}:{port}",
+        interface=media_network.host_link,
+    )
+    server = LiveServer(
+        host=media_network.host,
+        port=port,
+        JANUS_URL=janus.url,
+        JANUS_ADMIN_URL=janus.admin_url,
+        JANUS_ADMIN_SECRET=janus.admin_secret,
+    )
+    server.janus = janus
+    yield server
+    server.stop()
+    janus.stop()
+
+
+def publishers(server: LiveServer, room) -> list[str]:
+    """The display names publishing in the room's VideoRoom, as Janus itself lists them."""
+    placement = JanusRoom.objects.get(room=room, retired_at=None)
+    reply = server.janus.videoroom(
+        "listparticipants", room=placement.janus_id, secret=placement.secret
+    )
+    return sorted(p.get("display", "") for p in reply.get("participants", []))
+
+
+def test_four_people_see_and_hear_each_other_through_janus(new_context, bobs_room, server):
+    names = ["Hana", "Ivan", "Jo", "Kai"]
+    people = {name: join(new_context(), bobs_room, name, host=name == "Hana") for name in names}
+    for name, page in people.items():
+        for other in names:
+            if other != name:
+                sees_and_hears(page, other)
+    # Nobody's browser connects to anyone else's: each has one connection up and one down.
+    for page in people.values():
+        states = page.evaluate("() => window.__peerConnections.map(pc => pc.connectionState)")
+        assert states.count("connected") == 2, states
+    assert len(publishers(server, bobs_room)) == 4
+
+
+def test_a_removed_person_leaves_janus_and_their_token_is_refused(new_context, bobs_room, server):
+    hana = join(new_context(), bobs_room, "Hana", host=True)
+    context = new_context()
+    context.add_init_script(RECORD_JANUS)
+    ivan = join(context, bobs_room, "Ivan")
+    jo = join(new_context(), bobs_room, "Jo")
+    for page, other in [(hana, "Ivan"), (jo, "Ivan"), (ivan, "Jo")]:
+        sees_and_hears(page, other)
+    sent = ivan.evaluate("() => window.__janusSent")
+    token = next(message["token"] for message in sent if message["janus"] == "create")
+    janus_url = json.loads(ivan.locator("#meeting").text_content())
+    assert janus_url["transport"] == "janus"
+
+    tile(hana, "Ivan").get_by_role("button", name="Options for Ivan").click()
+    hana.get_by_role("menu", name="Options for Ivan").get_by_role(
+        "menuitem", name="Remove from room"
+    ).click()
+    hana.get_by_role("dialog", name="Remove Ivan from the room?").get_by_role(
+        "button", name="Remove from room"
+    ).click()
+    expect(ivan.get_by_role("heading", name="A host removed you from the room")).to_be_visible()
+    for page in (hana, jo):
+        expect(tile(page, "Ivan")).to_have_count(0)
+    wait_for(
+        hana,
+        lambda: len(publishers(server, bobs_room)) == 2,
+        lambda: f"Janus still lists {publishers(server, bobs_room)}",
+        10,
+    )
+    # The token Ivan's page used, replayed: Janus itself refuses it.
+    assert ivan.evaluate(JANUS_SESSION, [server.janus.url, token]) == 403
+    sees_and_hears(hana, "Jo")
