@@ -9,10 +9,11 @@ import pytest
 from playwright.sync_api import expect
 
 from rooms.models import JanusRoom
-from tests.browser.media.test_meeting import join, sees_and_hears, tile
+from tests.browser.conftest import log_in, tile_menu
+from tests.browser.media.test_meeting import join, screenshot, sees_and_hears, tile
 from tests.janus.support import JanusProcess, require_janus
 from tests.live import LiveServer, free_port
-from tests.media import Namespace, wait_for
+from tests.media import Namespace, wait_for, wait_for_frames_growing
 
 # Every request a page sends to Janus, kept for the test (with the token it carried).
 RECORD_JANUS = """
@@ -84,6 +85,7 @@ def test_four_people_see_and_hear_each_other_through_janus(new_context, bobs_roo
         states = page.evaluate("() => window.__peerConnections.map(pc => pc.connectionState)")
         assert states.count("connected") == 2, states
     assert len(publishers(server, bobs_room)) == 4
+    screenshot(people["Hana"], "janus-meeting-four")
 
 
 def test_a_removed_person_leaves_janus_and_their_token_is_refused(new_context, bobs_room, server):
@@ -118,3 +120,65 @@ def test_a_removed_person_leaves_janus_and_their_token_is_refused(new_context, b
     # The token Ivan's page used, replayed: Janus itself refuses it.
     assert ivan.evaluate(JANUS_SESSION, [server.janus.url, token]) == 403
     sees_and_hears(hana, "Jo")
+
+
+def test_deleting_the_room_on_the_dashboard_ends_its_janus_room(
+    new_context, bobs_room, bob, server
+):
+    ivan = join(new_context(), bobs_room, "Ivan")
+    jo = join(new_context(), bobs_room, "Jo")
+    sees_and_hears(ivan, "Jo")
+    janus_id = JanusRoom.objects.get(room=bobs_room, retired_at=None).janus_id
+    assert server.janus.room_exists(janus_id)
+
+    owner = log_in(new_context().new_page(), bob)
+    tile_menu(owner, bobs_room).get_by_role("link", name="Delete").click()
+    owner.get_by_role("dialog").get_by_role("button", name="Delete room").click()
+    for page in (ivan, jo):
+        expect(page.get_by_role("heading", name="This room has been deleted")).to_be_visible()
+    wait_for(
+        ivan,
+        lambda: not server.janus.room_exists(janus_id),
+        lambda: f"VideoRoom {janus_id} is still on Janus",
+        10,
+    )
+
+
+def test_a_janus_restart_mid_meeting_resumes_it_without_a_reload(new_context, bobs_room, server):
+    hana = join(new_context(), bobs_room, "Hana", host=True)
+    ivan = join(new_context(), bobs_room, "Ivan")
+    sees_and_hears(hana, "Ivan")
+    sees_and_hears(ivan, "Hana")
+    for page in (hana, ivan):
+        page.evaluate("() => { window.sameDocument = true; }")
+
+    server.janus.kill()
+    expect(hana.locator("[data-meeting-status]")).to_have_text("Reconnecting…")
+    server.janus.start()
+    for page, other in [(hana, "Ivan"), (ivan, "Hana")]:
+        expect(page.locator("[data-meeting-status]")).to_have_text("", timeout=45_000)
+        sees_and_hears(page, other)
+        assert page.evaluate("() => window.sameDocument") is True
+
+
+def test_a_shared_screen_is_a_publisher_of_its_own_and_a_tile_for_everyone(
+    new_context, bobs_room, server
+):
+    hana = join(new_context(), bobs_room, "Hana", host=True)
+    ivan = join(new_context(), bobs_room, "Ivan")
+    sees_and_hears(hana, "Ivan")
+    ivan.get_by_role("button", name="Share screen").click()
+    expect(ivan.get_by_role("button", name="Stop sharing")).to_be_visible()
+    screen = hana.get_by_role("figure", name="Screen shared by Ivan")
+    wait_for_frames_growing(screen.locator("video"), timeout=15)
+    sees_and_hears(hana, "Ivan")  # The camera keeps its own tile.
+    assert len(publishers(server, bobs_room)) == 3
+    ivan.get_by_role("button", name="Stop sharing").click()
+    expect(screen).to_have_count(0)
+    wait_for(
+        hana,
+        lambda: len(publishers(server, bobs_room)) == 2,
+        lambda: f"Janus still lists {publishers(server, bobs_room)}",
+        10,
+    )
+    sees_and_hears(hana, "Ivan")
