@@ -18,7 +18,16 @@ from urllib.parse import urlsplit, urlunsplit
 from bench.server import raise_open_files_limit
 
 ROOT = Path(__file__).resolve().parent.parent
-SUITES = ("dashboard", "waiting", "burst", "capacity", "two-processes", "presence", "meeting")
+SUITES = (
+    "dashboard",
+    "waiting",
+    "burst",
+    "capacity",
+    "two-processes",
+    "presence",
+    "meeting",
+    "janus",
+)
 
 
 def bench_database_url() -> str:
@@ -96,6 +105,9 @@ def main() -> None:
     meeting_options.add_argument(
         "--meeting-sizes", default="2,3,4,5,6", help="mesh sizes for uplink and browser CPU"
     )
+    meeting_options.add_argument(
+        "--janus-sizes", default="2,4,6,8", help="sizes for mesh against Janus (janus suite)"
+    )
     args = parser.parse_args()
     suites = [name for name in args.only.split(",") if name]
     raise_open_files_limit()
@@ -114,7 +126,7 @@ def main() -> None:
     # DEBUG off serves only collected static files (STATIC_ROOT), as in production.
     call_command("collectstatic", interactive=False, verbosity=0)
 
-    from bench import burst, capacity, dashboard, meeting, presence, two_processes, waiting
+    from bench import burst, capacity, dashboard, janus, meeting, presence, two_processes, waiting
     from bench.server import Server
 
     backend = "PostgreSQL + Redis" if os.environ.get("REDIS_URL") else "SQLite + in-memory layer"
@@ -124,7 +136,7 @@ def main() -> None:
         "",
     ]
     print("\n".join(header), flush=True)
-    lines, meeting_lines = [], []
+    lines, meeting_lines, janus_lines = [], [], []
     runs = {
         "dashboard": lambda server: dashboard.run(server, args.seconds),
         "waiting": lambda server: waiting.run(server, args.samples),
@@ -148,6 +160,12 @@ def main() -> None:
                 sizes,
             )
             continue
+        if name == "janus":
+            sizes = [int(size) for size in args.janus_sizes.split(",")]
+            janus_lines = janus.run(
+                min(args.meeting_runs, 10), args.meeting_window, args.meeting_settle, sizes
+            )
+            continue
         server = Server()  # a fresh process each: one suite's sockets do not weigh on the next
         try:
             lines += asyncio.run(runs[name](server))
@@ -159,6 +177,8 @@ def main() -> None:
         write_results(backend, "\n".join(header + lines))
     if args.write and meeting_lines:
         write_results("Meetings", "\n".join(header + meeting_lines))
+    if args.write and janus_lines:
+        write_results("Meetings through Janus", "\n".join(header + janus_lines))
 
 
 if __name__ == "__main__":

@@ -37,10 +37,10 @@ class Server:
     """daphne on `host`; SITE_URL (and so ALLOWED_HOSTS and the WebSocket Origin check) is
     `url`, on that address."""
 
-    def __init__(self, host: str = "127.0.0.1", **env: str) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, **env: str) -> None:
         self.host = host
         with socket.socket() as sock:
-            sock.bind((host, 0))
+            sock.bind((host, port))  # A free port, or the one given (Janus's allowed origin).
             self.port = sock.getsockname()[1]
         self.url = f"http://{host}:{self.port}"
         self.process = subprocess.Popen(

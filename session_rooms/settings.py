@@ -275,6 +275,10 @@ if JANUS_SERVERS and len(JANUS_ADMIN_SECRET) < 16:
 # Seconds a Janus credential lasts unless its holder renews it (they do while they stay).
 JANUS_CREDENTIAL_TTL = env_int("JANUS_CREDENTIAL_TTL", 120)
 
+# Seconds a process given SIGTERM (`manage.py serve`) waits for its requests in flight and its
+# sockets' consumers before it stops (README, "Several processes behind nginx").
+SHUTDOWN_GRACE = env_int("SHUTDOWN_GRACE", 20)
+
 # The cache holds the abuse-limit counters: shared through Redis when it is configured.
 if REDIS_URL:
     CACHES = {

@@ -1,14 +1,26 @@
 """Runs daphne on settings.ASGI_APPLICATION with our access log, which never writes a room
-link's secret, and with request bodies capped as they arrive."""
+link's secret, with request bodies capped as they arrive, and with a graceful SIGTERM."""
 
+import logging
+import signal
 import sys
+import time
 
 from daphne import cli, http_protocol
+from daphne.server import Server
+from daphne.ws_protocol import WebSocketProtocol
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from common import health
 from common.asgi import too_large
 from common.redact import RedactingAccessLog
+
+logger = logging.getLogger(__name__)
+
+# Close code for the WebSockets of a process that is stopping: "service restart". The pages
+# reconnect on it (signalling.js, and htmx's ws extension), through the proxy to another process.
+RESTARTING = 1012
 
 # Seconds a refused client may go on sending (discarded) after its 413, so that closing on
 # unread data does not reset the connection before the client has read the answer.
@@ -73,6 +85,61 @@ class CappedRequest(http_protocol.WebRequest):
         )
 
 
+class DrainingServer(Server):
+    """daphne, stopping gracefully on SIGTERM (a deploy, systemd, a container's stop): it
+    reports not ready (/healthz/ready 503), stops listening, so the proxy sends new requests
+    to another process, closes every WebSocket with 1012 so the pages reconnect elsewhere, and
+    stops once the requests in flight and the sockets' consumers have finished, or after
+    settings.SHUTDOWN_GRACE seconds. A second SIGTERM (or SIGINT) stops at once."""
+
+    def run(self) -> None:
+        self.ports = []
+        self.draining_since: float | None = None
+        from twisted.internet import reactor
+
+        reactor.callWhenRunning(self.install_sigterm)
+        super().run()
+
+    def listen_success(self, port) -> None:
+        self.ports.append(port)
+        super().listen_success(port)
+
+    def install_sigterm(self) -> None:
+        from twisted.internet import reactor
+
+        def on_sigterm(signum: int, frame: object) -> None:
+            reactor.callFromThread(self.stop if self.draining_since else self.drain)
+
+        signal.signal(signal.SIGTERM, on_sigterm)
+
+    def drain(self) -> None:
+        self.draining_since = time.monotonic()
+        health.begin_draining()
+        for port in self.ports:
+            port.stopListening()
+        sockets = [p for p in self.connections if isinstance(p, WebSocketProtocol)]
+        logger.warning("SIGTERM: draining %d connections", len(self.connections))
+        for protocol in sockets:
+            if protocol.state == protocol.STATE_OPEN:
+                # The frame itself: autobahn's sendClose() allows only 1000 and 3000-4999.
+                protocol.sendCloseFrame(code=RESTARTING, isReply=False)
+        self.stop_when_done()
+
+    def stop_when_done(self) -> None:
+        from twisted.internet import reactor
+
+        waited = time.monotonic() - self.draining_since
+        # daphne's application checker drops a connection once it closed and its consumer or
+        # view finished: what is left is still at work.
+        busy = len(self.connections)
+        if not busy or waited > settings.SHUTDOWN_GRACE:
+            if busy:
+                logger.warning("Stopping with %d connections still open", busy)
+            self.stop()
+        else:
+            reactor.callLater(0.1, self.stop_when_done)
+
+
 class Command(BaseCommand):
     help = "Serve the ASGI application with daphne (HTTP and WebSockets)."
 
@@ -83,6 +150,7 @@ class Command(BaseCommand):
     def handle(self, *args: object, bind: str, port: int, **options: object) -> None:
         cli.AccessLogGenerator = RedactingAccessLog
         http_protocol.WebRequest = CappedRequest  # daphne's factory builds requests by this name.
+        cli.CommandLineInterface.server_class = DrainingServer
         arguments = ["-b", bind, "-p", str(port), "--access-log", "-"]
         module, _, name = settings.ASGI_APPLICATION.rpartition(".")
         cli.CommandLineInterface().run([*arguments, f"{module}:{name}"])

@@ -1,0 +1,214 @@
+"""Mesh against Janus in real browsers, in one run: each person's uplink and browser CPU for
+2, 4, 6 and 8 people, Janus's own CPU, and the time from Join to the first remote frame
+through Janus.
+
+The harness is bench/meeting.py's (one Chromium per person in a network namespace of this run,
+guests of an unlocked room joining through the lobby) with a real Janus (Debian's, rendered
+from deploy/janus as the tests do) on the namespace's host end, ICE on that link only. The
+mesh is measured first with a daphne of its own, every browser closed, then Janus with
+another daphne whose JANUS_URL points at it: the same machine, the same sizes, minutes apart.
+"""
+
+import os
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.meeting import (
+    Meeting,
+    MeshFigures,
+    Skipped,
+    measure_mesh,
+    reported,
+    requirements,
+    stopped_on_sigterm,
+    time_joins,
+    unlocked_room,
+)
+from bench.people import percentiles
+from bench.server import Server
+
+SIZES = (2, 4, 6, 8)
+JOIN_SIZES = (2, 4)
+TARGET_P95 = 1.5  # s from Join to the first remote frame through Janus, on loopback
+HEADING = "## Meetings: mesh against Janus, one Chromium per person, one daphne"
+
+
+def process_cpu_seconds(pid: int) -> float:
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Sized:
+    figures: MeshFigures
+    janus_cpu: float | None = None  # share of one core, through Janus only
+
+
+def grow_and_measure(meeting: Meeting, server: Server, sizes, settle, window, janus_pid=None):
+    measured = []
+    for people in sizes:
+        while len(meeting.people) < people:
+            meeting.enter(len(meeting.people))
+        time.sleep(settle)  # bandwidth estimates ramp up
+        before = process_cpu_seconds(janus_pid) if janus_pid else 0.0
+        start = time.monotonic()
+        figures = measure_mesh(meeting, server, window)
+        janus = (
+            (process_cpu_seconds(janus_pid) - before) / (time.monotonic() - start)
+            if janus_pid
+            else None
+        )
+        measured.append(Sized(figures, janus))
+        print(f"janus bench: {people} people measured", flush=True)
+    meeting.empty()
+    return measured
+
+
+def kbits(figures: MeshFigures) -> float:
+    return statistics.mean(figures.uplink) * 8 / 1000
+
+
+def rows(mesh: list[Sized], janus: list[Sized]) -> list[str]:
+    table = [
+        "| people | mesh uplink per person kbit/s | Janus uplink per person kbit/s | "
+        "Janus / mesh | mesh browser CPU per person | Janus browser CPU per person | "
+        "Janus process CPU | mesh sent fps | Janus sent fps |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for m, j in zip(mesh, janus, strict=True):
+        mf, jf = m.figures, j.figures
+        table.append(
+            f"| {mf.people} | {kbits(mf):,.0f} | {kbits(jf):,.0f} | "
+            f"{kbits(jf) / kbits(mf):.2f} | {statistics.mean(mf.browser_cpu):.0%} | "
+            f"{statistics.mean(jf.browser_cpu):.0%} | {j.janus_cpu:.0%} | "
+            f"{mf.video_fps:.0f} | {jf.video_fps:.0f} |"
+        )
+    return table
+
+
+def summary(mesh: list[Sized], janus: list[Sized]) -> str:
+    wins = [
+        j.figures.people
+        for m, j in zip(mesh, janus, strict=True)
+        if kbits(j.figures) < kbits(m.figures)
+        and statistics.mean(j.figures.browser_cpu) <= statistics.mean(m.figures.browser_cpu)
+    ]
+    if not wins:
+        return "Janus used no less uplink and browser CPU than the mesh at any measured size."
+    return (
+        f"Janus sends less per person and costs each browser no more CPU from {wins[0]} people "
+        "on (a mesh sends the camera once per other person; through Janus once, in three "
+        "simulcast layers). Past that the mesh's uplink grows with the room, Janus's stays flat."
+    )
+
+
+def join_rows(joins) -> list[str]:
+    table = [
+        "| people after the join | p50 s | p95 s | target p95 | joins timed | failed |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for people, timed in joins.items():
+        p50, p95, _ = percentiles(timed.times) if timed.times else (0, 0, 0)
+        verdict = "met" if timed.times and p95 <= TARGET_P95 else "missed"
+        table.append(
+            f"| {people} | {p50:.2f} | {p95:.2f} | {TARGET_P95} s ({verdict}) | "
+            f"{len(timed.times)} | {timed.failed + timed.incomplete} |"
+        )
+    return table
+
+
+def run(runs: int, window: float, settle: float, sizes=SIZES) -> list[str]:
+    lines = reported([HEADING, ""])
+    try:
+        requirements()
+        from tests.janus.support import JANUS, JanusProcess
+        from tests.media import Namespace, NetnsUnavailable
+
+        if not JANUS:
+            raise Skipped("Janus is not installed (apt-get install -y janus)")
+        try:
+            namespace = Namespace.create()
+        except NetnsUnavailable as error:
+            raise Skipped(f"no network namespace: {error}") from None
+    except Skipped as skipped:
+        print(f"skipped: janus: {skipped}", flush=True)
+        return [*lines, f"Skipped: {skipped}.", ""]
+
+    lobby = unlocked_room()
+    from playwright.sync_api import sync_playwright
+
+    from tests.live import free_port
+
+    servers, janus = [], None
+    try:
+        with (
+            stopped_on_sigterm(),
+            tempfile.TemporaryDirectory() as directory,
+            sync_playwright() as playwright,
+        ):
+            mesh_server = Server(host=namespace.host)
+            servers.append(mesh_server)
+            meeting = Meeting(playwright, namespace, mesh_server, lobby, Path(directory))
+            try:
+                mesh = grow_and_measure(meeting, mesh_server, sizes, settle, window)
+            finally:
+                meeting.close()
+            mesh_server.stop()
+
+            port = free_port(namespace.host)
+            janus = JanusProcess(
+                ws_ip=namespace.host,
+                origin=f"http://{namespace.host}:{port}",
+                interface=namespace.host_link,
+            )
+            janus_server = Server(
+                host=namespace.host,
+                port=port,
+                JANUS_URL=janus.url,
+                JANUS_ADMIN_URL=janus.admin_url,
+                JANUS_ADMIN_SECRET=janus.admin_secret,
+            )
+            servers.append(janus_server)
+            meeting = Meeting(playwright, namespace, janus_server, lobby, Path(directory))
+            try:
+                joins = {people: time_joins(meeting, people, runs) for people in JOIN_SIZES}
+                meeting.empty()
+                through = grow_and_measure(
+                    meeting, janus_server, sizes, settle, window, janus.process.pid
+                )
+            finally:
+                meeting.close()
+        namespace.assert_nothing_leaves()
+    finally:
+        for server in servers:
+            server.stop()
+        if janus:
+            janus.stop()
+        namespace.close()
+    return lines + reported(
+        [
+            f"Everyone sees everyone, then {settle:.0f} s for bandwidth estimates to ramp up, "
+            f"then {window:.0f} s measured: each person's outbound-rtp bytesSent (RTP payload, "
+            "audio and video, every connection of the page), each person's whole Chromium "
+            "(one core = 100%), and Janus's process (utime + stime). The mesh sizes its copies "
+            "of the camera down as it grows (docs/meeting.md); Janus gets one camera in three "
+            "layers (900 + 300 + 100 kbit/s at most).",
+            "",
+            *rows(mesh, through),
+            "",
+            summary(mesh, through),
+            "",
+            "### Join to the first remote frame through Janus",
+            "",
+            "As in the mesh's join timing: a new person clicks Join room in the lobby; from "
+            "Date.now() before the click to the first remote frame presented in their room "
+            "page. The people already in have media.",
+            "",
+            *join_rows(joins),
+            "",
+        ]
+    )
