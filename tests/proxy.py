@@ -11,6 +11,15 @@ from pathlib import Path
 from tests.live import ROOT, free_port, stop_process
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def require_nginx() -> None:
+    from tests.browser.conftest import skip_or_fail
+
+    if not Path(NGINX).exists():
+        skip_or_fail("nginx is not installed (apt-get install nginx)")
+
+
 TEMPLATE = ROOT / "deploy" / "nginx" / "session-rooms.conf"
 
 

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import log_in
 from tests.browser.test_waiting_room import ask_to_join
 from tests.live import LiveServer, collected_static, free_port
-from tests.proxy import Nginx
+from tests.proxy import Nginx, require_nginx
 
 
 class Proxied:
@@ -49,6 +49,7 @@ class Proxied:
 
 @pytest.fixture
 def server(transactional_db) -> Iterator[Proxied]:
+    require_nginx()
     proxied = Proxied()
     yield proxied
     proxied.stop()
