@@ -3,6 +3,8 @@ link's streams by the same RoomAccess rules as the pages), then sends a snapshot
 after that re-renders the stored state. The meeting socket (docs/meeting.md) is the one that
 receives: signalling between the browsers of a room's members, checked and bounded."""
 
+from __future__ import annotations
+
 import asyncio
 import json
 import logging
@@ -14,6 +16,7 @@ from uuid import UUID
 from channels.auth import get_user
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -181,14 +184,18 @@ class OwnerConsumer(PushConsumer):
 
 class Beats:
     """The heartbeat of this process's open room sockets: every PRESENCE_HEARTBEAT, one write
-    for all their RoomSocket rows and one for the requests of the guests among them, not one
-    per socket (2,000 idle guests cost two queries a beat). A row cleared while its process
-    was too busy to beat is not counted again until it reconnects: the caps err on the open
-    side."""
+    for all their RoomSocket rows, one for the requests of the guests among them and one for
+    the Presence rows of its meeting sockets, not one per socket (2,000 idle guests cost two
+    queries a beat; 1,000 people in meetings, one write in 30 s, where a beat per socket was
+    33 a second). The same beat clears the Presence rows of a process that died (not beaten
+    for 3 beats) in the rooms this one has people in, and tells those rooms. A RoomSocket row
+    cleared while its process was too busy to beat is not counted again until it reconnects:
+    the caps err on the open side; a Presence row is stored again, as its socket is here."""
 
     def __init__(self) -> None:
         self.sockets: set[str] = set()
         self.requests: dict[str, int] = {}  # A waiting guest's socket: their request's pk.
+        self.meetings: dict[str, MeetingConsumer] = {}  # A meeting socket: its Presence row.
         self.task: asyncio.Task | None = None
 
     def add(self, channel_name: str, request: int | None = None) -> None:
@@ -199,27 +206,64 @@ class Beats:
         if self.task is None or self.task.done() or self.task.get_loop() is not loop:
             self.task = loop.create_task(self.run())
 
+    def add_meeting(self, consumer: MeetingConsumer) -> None:
+        self.meetings[consumer.channel_name] = consumer
+        self.add(consumer.channel_name)
+
     def discard(self, channel_name: str) -> None:
         self.sockets.discard(channel_name)
         self.requests.pop(channel_name, None)
+        self.meetings.pop(channel_name, None)
 
     async def run(self) -> None:
         while self.sockets:
             await asyncio.sleep(settings.PRESENCE_HEARTBEAT)
             try:
-                await database_sync_to_async(self.beat)(
-                    list(self.sockets), list(self.requests.values())
+                changed = await database_sync_to_async(self.beat)(
+                    list(self.sockets), list(self.requests.values()), dict(self.meetings)
                 )
-            except Exception:  # A database hiccup: the next beat tries again.
+                layer = get_channel_layer()
+                for code in changed:
+                    await layer.group_send(
+                        push.presence_group(code), {"type": push.PRESENCE_CHANGED}
+                    )
+            except Exception:  # A database or Redis hiccup: the next beat tries again.
                 logger.exception("Room socket heartbeat failed")
 
     @staticmethod
-    def beat(sockets: list[str], requests: list[int]) -> None:
+    def beat(
+        sockets: list[str], requests: list[int], meetings: dict[str, MeetingConsumer]
+    ) -> set[str]:
+        """One beat; the codes of the rooms whose people changed."""
         now, step = timezone.now(), 500
         for n in range(0, len(sockets), step):
             RoomSocket.objects.filter(channel_name__in=sockets[n : n + step]).update(seen_at=now)
         for n in range(0, len(requests), step):
             JoinRequest.objects.filter(pk__in=requests[n : n + step]).seen()
+        changed: set[str] = set()
+        names = list(meetings)
+        for n in range(0, len(names), step):
+            chunk = names[n : n + step]
+            beaten = Presence.objects.filter(channel_name__in=chunk).update(seen_at=now)
+            if beaten < len(chunk):  # Cleared while a beat was late: they are still here.
+                stored = set(
+                    Presence.objects.filter(channel_name__in=chunk).values_list(
+                        "channel_name", flat=True
+                    )
+                )
+                for name in set(chunk) - stored:
+                    consumer = meetings[name]
+                    if not consumer.closing:
+                        consumer.store_presence(consumer.presence.peer_id)
+                        changed.add(consumer.access.room.code)
+        rooms = {c.access.room.pk: c.access.room.code for c in meetings.values()}
+        if rooms:
+            gone = Presence.objects.filter(room_id__in=rooms).gone()
+            dead = set(gone.values_list("room_id", flat=True))
+            if dead:
+                gone.delete()
+                changed |= {rooms[room] for room in dead}
+        return changed
 
 
 beats = Beats()
@@ -460,8 +504,7 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         self.bucket = Bucket()
         await self.send_json(welcome)
-        self.heartbeat = asyncio.create_task(self.keep_alive())
-        beats.add(self.channel_name)  # Its RoomSocket row; keep_alive() beats its Presence.
+        beats.add_meeting(self)  # Its RoomSocket and Presence rows, beaten with the others.
         await self.tell_the_room()  # Everyone's roster, this one's first among them.
 
     def arrive(self) -> dict | str | None:
@@ -627,30 +670,10 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
             push.presence_group(self.access.room.code), {"type": push.PRESENCE_CHANGED}
         )
 
-    async def keep_alive(self) -> None:
-        """Say this socket is still here; clear rows a dead process left, and tell the room."""
-        while True:
-            await asyncio.sleep(settings.PRESENCE_HEARTBEAT)
-            try:
-                cleared = await database_sync_to_async(self.beat)()
-                if cleared:
-                    await self.tell_the_room()
-            except Exception:  # A database or Redis hiccup: the next beat tries again.
-                logger.exception("Presence heartbeat failed")
-
-    def beat(self) -> int:
-        mine = Presence.objects.filter(channel_name=self.channel_name)
-        if not mine.update(seen_at=timezone.now()):
-            # Cleared while a beat was late: this socket is still here, under the same id.
-            self.store_presence(self.presence.peer_id)
-        cleared, _ = Presence.objects.filter(room_id=self.access.room.pk).gone().delete()
-        return cleared
-
     async def disconnect(self, code: int) -> None:
         if self.presence is None:
             return
         self.closing = True
-        self.heartbeat.cancel()
         beats.discard(self.channel_name)
         if self.rosters is not None:
             self.rosters.cancel()

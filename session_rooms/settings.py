@@ -197,6 +197,21 @@ DATABASES["default"]["TEST"] = {
         else "test_session_rooms"
     )
 }
+if _engine == "django.db.backends.postgresql" and env_bool("DATABASE_POOL", default=True):
+    # A pool per process (psycopg_pool, Django's built-in support): a request or a consumer's
+    # database hop borrows an open connection instead of opening one (about 4 ms each here).
+    # Connections are checked when borrowed, so a restarted PostgreSQL costs one retry, not
+    # an error. At most DATABASE_POOL_SIZE per process: mind max_connections (README).
+    from psycopg_pool import ConnectionPool
+
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {
+            "min_size": 1,
+            "max_size": env_int("DATABASE_POOL_SIZE", 20),  # HTTP_CONCURRENCY, and the consumers
+            "timeout": 10,
+            "check": ConnectionPool.check_connection,
+        }
+    }
 if _engine == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

@@ -11,6 +11,11 @@ from django.core.cache import cache
 from accounts.models import User
 from rooms.models import Room
 
+# The PostgreSQL pool is for servers: every daphne the tests start (tests/live.py) has one, as
+# production does. This process runs consumers in asgiref's executor threads, which may still
+# hold a pooled connection when pytest-django drops the test database; unpooled, each closes.
+django_settings.DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
+
 PASSWORD = "correct-horse-battery-staple"
 # How long a test waits for something that must happen: long enough for a machine loaded by
 # other suites, since every wait ends as soon as its condition holds; only a failure waits it out.

@@ -145,3 +145,21 @@ def test_the_readme_lists_every_variable_the_settings_read():
     table = readme[readme.index("## Settings") : readme.index("## Tests")]
     assert len(read) > 20
     assert sorted(name for name in read if f"`{name}`" not in table) == []
+
+
+POOL = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps(s.DATABASES['default'].get('OPTIONS', {}).get('pool'), default=repr))"
+)
+
+
+def test_postgresql_connections_are_pooled_per_process_unless_turned_off():
+    url = "postgres://postgres@127.0.0.1:5432/session_rooms"
+    pooled = start(POOL, DATABASE_URL=url)
+    assert pooled.returncode == 0, pooled.stderr
+    pool = json.loads(pooled.stdout)
+    assert pool["max_size"] == 20 and pool["min_size"] == 1
+    sized = json.loads(start(POOL, DATABASE_URL=url, DATABASE_POOL_SIZE="5").stdout)
+    assert sized["max_size"] == 5
+    assert json.loads(start(POOL, DATABASE_URL=url, DATABASE_POOL="false").stdout) is None
+    assert json.loads(start(POOL).stdout) is None  # SQLite: one file, nothing to pool

@@ -169,5 +169,5 @@ def test_one_beat_refreshes_every_socket_of_the_process(bobs_room, django_assert
         for n in range(600)
     )
     with django_assert_num_queries(2):  # 600 sockets, 500 a query; no waiting guests among them.
-        Beats.beat([f"c{n}" for n in range(600)], [])
+        Beats.beat([f"c{n}" for n in range(600)], [], {})
     assert not RoomSocket.objects.filter(seen_at=old).exists()
