@@ -182,3 +182,22 @@ def test_a_shared_screen_is_a_publisher_of_its_own_and_a_tile_for_everyone(
         10,
     )
     sees_and_hears(hana, "Ivan")
+
+
+def test_people_coming_and_going_leave_everyone_seeing_whoever_is_in(
+    new_context, bobs_room, server
+):
+    hana = join(new_context(), bobs_room, "Hana", host=True)
+    ivan = join(new_context(), bobs_room, "Ivan")
+    sees_and_hears(hana, "Ivan")
+    for name in ("Jo", "Kai"):  # Each comes in, is seen, and closes the tab.
+        context = new_context()
+        visitor = join(context, bobs_room, name)
+        sees_and_hears(hana, name)
+        sees_and_hears(visitor, "Hana")
+        context.close()
+        expect(tile(hana, name)).to_have_count(0)
+    lee = join(new_context(), bobs_room, "Lee")
+    for page, others in [(hana, ["Ivan", "Lee"]), (ivan, ["Hana", "Lee"]), (lee, ["Hana", "Ivan"])]:
+        for other in others:
+            sees_and_hears(page, other)
