@@ -28,3 +28,23 @@ def test_debug_pages_show_when_a_developer_asks(client, debug):
     response = client.get(OLD_LINK)
     assert response.status_code == 404
     assert "URLconf" in response.content.decode()
+
+
+def test_a_csrf_failure_explains_itself(db, alice):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(alice)
+    response = browser.post("/rooms/new/", {"name": "Planning"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Form expired" in html
+    assert "Reload the page and try again." in html
+    assert not alice.rooms.exists()  # Nothing was made.
+
+
+def test_a_head_request_on_the_dashboard_is_answered_without_a_body(client, alice):
+    client.force_login(alice)
+    response = client.head("/")
+    assert response.status_code == 200
+    assert response.content == b""
