@@ -201,3 +201,28 @@ def test_people_coming_and_going_leave_everyone_seeing_whoever_is_in(
     for page, others in [(hana, ["Ivan", "Lee"]), (ivan, ["Hana", "Lee"]), (lee, ["Hana", "Ivan"])]:
         for other in others:
             sees_and_hears(page, other)
+
+
+def test_end_meeting_for_all_ends_the_janus_room(new_context, bobs_room, server):
+    hana = join(new_context(), bobs_room, "Hana", host=True)
+    ivan = join(new_context(), bobs_room, "Ivan")
+    sees_and_hears(hana, "Ivan")
+    janus_id = JanusRoom.objects.get(room=bobs_room, retired_at=None).janus_id
+    hana.get_by_role("link", name="End meeting for all").click()
+    dialog = hana.get_by_role("dialog", name="End the meeting for everyone?")
+    dialog.get_by_role("button", name="End meeting for all").click()
+    for page in (hana, ivan):
+        expect(page.get_by_role("heading", name="The meeting has ended")).to_be_visible()
+    wait_for(
+        hana,
+        lambda: not server.janus.room_exists(janus_id),
+        lambda: f"VideoRoom {janus_id} is still on Janus",
+        10,
+    )
+    # Back in from the lobby, they meet again, in a new VideoRoom.
+    hana.get_by_role("link", name="Back to the lobby").click()
+    hana.get_by_role("button", name="Join room").click()
+    ivan.get_by_role("link", name="Back to the lobby").click()
+    ivan.get_by_role("button", name="Join room").click()
+    sees_and_hears(hana, "Ivan")
+    assert JanusRoom.objects.get(room=bobs_room, retired_at=None).janus_id != janus_id
