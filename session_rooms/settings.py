@@ -212,6 +212,11 @@ if _engine == "django.db.backends.postgresql" and env_bool("DATABASE_POOL", defa
             "check": ConnectionPool.check_connection,
         }
     }
+elif _engine == "django.db.backends.postgresql":
+    # Unpooled: persistent connections per thread instead, if asked for (seconds; 0 closes
+    # each at the end of its request). The bench compares both (bench/RESULTS.md, "Pooling").
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 0)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if _engine == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

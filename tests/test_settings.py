@@ -162,4 +162,8 @@ def test_postgresql_connections_are_pooled_per_process_unless_turned_off():
     sized = json.loads(start(POOL, DATABASE_URL=url, DATABASE_POOL_SIZE="5").stdout)
     assert sized["max_size"] == 5
     assert json.loads(start(POOL, DATABASE_URL=url, DATABASE_POOL="false").stdout) is None
+    age = "import django; django.setup(); from django.conf import settings as s; "
+    age += "print(s.DATABASES['default']['CONN_MAX_AGE'])"
+    persistent = start(age, DATABASE_URL=url, DATABASE_POOL="false", DATABASE_CONN_MAX_AGE="60")
+    assert persistent.stdout.strip() == "60"
     assert json.loads(start(POOL).stdout) is None  # SQLite: one file, nothing to pool
