@@ -167,18 +167,8 @@ def run(runs: int, window: float, settle: float, sizes=SIZES) -> list[str]:
             mesh_server.stop()
 
             port = free_port(namespace.host)
-            janus = JanusProcess(
-                ws_ip=namespace.host,
-                origin=f"http://{namespace.host}:{port}",
-                interface=namespace.host_link,
-            )
-            janus_server = Server(
-                host=namespace.host,
-                port=port,
-                JANUS_URL=janus.url,
-                JANUS_ADMIN_URL=janus.admin_url,
-                JANUS_ADMIN_SECRET=janus.admin_secret,
-            )
+            janus = JanusProcess.beside(namespace, port)
+            janus_server = Server(host=namespace.host, port=port, **janus.app_env)
             servers.append(janus_server)
             meeting = Meeting(playwright, namespace, janus_server, lobby, Path(directory))
             try:

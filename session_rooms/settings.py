@@ -214,7 +214,7 @@ if _engine == "django.db.backends.postgresql" and env_bool("DATABASE_POOL", defa
     }
 elif _engine == "django.db.backends.postgresql":
     # Unpooled: persistent connections per thread instead, if asked for (seconds; 0 closes
-    # each at the end of its request). The bench compares both (bench/RESULTS.md, "Pooling").
+    # each at the end of its request). Slower than the pool here (README, its variables).
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if _engine == "django.db.backends.sqlite3":

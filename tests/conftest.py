@@ -16,6 +16,25 @@ from rooms.models import Room
 # hold a pooled connection when pytest-django drops the test database; unpooled, each closes.
 django_settings.DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
 
+
+@pytest.fixture(scope="session", autouse=True)
+def no_server_left_on_the_test_database(django_db_setup, django_db_blocker):
+    """Before pytest-django drops the test database: end the sessions the daphne processes of
+    the tests left (their pools' connections), which PostgreSQL may still be closing after the
+    process exited ("database is being accessed by other users" otherwise)."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connection.close()
+
+
 PASSWORD = "correct-horse-battery-staple"
 # How long a test waits for something that must happen: long enough for a machine loaded by
 # other suites, since every wait ends as soon as its condition holds; only a failure waits it out.

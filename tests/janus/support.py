@@ -82,6 +82,25 @@ class JanusProcess:
         self.url = f"ws://{ws_ip}:{self.ws_port}"
         self.admin_url = f"http://127.0.0.1:{self.admin_port}/admin"
 
+    @classmethod
+    def beside(cls, namespace, app_port: int) -> JanusProcess:
+        """For browsers in a media namespace (tests/media.py): on its host end, ICE on its
+        link only, taking WebSockets from the app's origin on `app_port` there."""
+        return cls(
+            ws_ip=namespace.host,
+            origin=f"http://{namespace.host}:{app_port}",
+            interface=namespace.host_link,
+        )
+
+    @property
+    def app_env(self) -> dict[str, str]:
+        """The environment of a daphne that uses this Janus as its only instance."""
+        return {
+            "JANUS_URL": self.url,
+            "JANUS_ADMIN_URL": self.admin_url,
+            "JANUS_ADMIN_SECRET": self.admin_secret,
+        }
+
     @property
     def log(self):
         return self.folder / "janus.log"
