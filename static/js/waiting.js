@@ -62,10 +62,16 @@
   const TOTALS = "#owner-requests[data-waiting-total], #host-panel [data-waiting-total]";
   const baseTitle = document.title;
 
+  let notification = null; // The last one shown: it goes once nobody waits any more.
+
   function showWaitingInTitle() {
     let total = 0;
     for (const count of document.querySelectorAll(TOTALS)) total += Number(count.dataset.waitingTotal) || 0;
     document.title = total ? `(${total}) ${baseTitle}` : baseTitle;
+    if (!total && notification) {
+      notification.close();
+      notification = null;
+    }
   }
 
   function announceNewRequests(region) {
@@ -80,7 +86,7 @@
     chime();
     const first = fresh[0].dataset;
     const more = fresh.length > 1 ? ` and ${fresh.length - 1} more` : "";
-    new Notification(`${first.guestName}${more} wants to join`, { body: first.roomName, tag: "session-rooms" });
+    notification = new Notification(`${first.guestName}${more} wants to join`, { body: first.roomName, tag: "session-rooms" });
   }
 
   document.addEventListener("htmx:wsAfterMessage", (event) => {

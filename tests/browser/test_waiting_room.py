@@ -162,9 +162,26 @@ def test_deleting_the_room_tells_a_waiting_guest(new_context, alice, alices_room
     assert not Room.objects.exists()
 
 
+# Every browser notification the page shows, and whether it was closed since.
+RECORD_NOTIFICATIONS = """(() => {
+  const Original = window.Notification;
+  window.__notifications = [];
+  window.Notification = class extends Original {
+    constructor(title, options) {
+      super(title, options);
+      const shown = { title, closed: false };
+      window.__notifications.push(shown);
+      const close = this.close.bind(this);
+      this.close = () => { shown.closed = true; close(); };
+    }
+  };
+})();"""
+
+
 def test_the_owner_turns_on_notifications_for_new_requests(new_context, alice, alices_room):
     context = new_context()
     context.grant_permissions(["notifications"])
+    context.add_init_script(RECORD_NOTIFICATIONS)
     owner = context.new_page()
     errors = console_errors(owner)
     owner.goto("/accounts/login/")
@@ -175,8 +192,15 @@ def test_the_owner_turns_on_notifications_for_new_requests(new_context, alice, a
     expect(owner.get_by_role("button", name="Notifications on")).to_be_visible()
     ask_to_join(new_context(), alices_room, "Dana")
     expect(owner.locator("#owner-requests")).to_contain_text("Dana")
+    shown = owner.evaluate("() => window.__notifications")
+    assert shown == [{"title": "Dana wants to join", "closed": False}]
     owner.locator("#owner-requests").get_by_role("button", name="Allow Dana").click()
     expect(owner.locator("#owner-requests")).not_to_contain_text("Dana")
+    # Nobody waits any more: the notification saying Dana does is taken down.
+    expect(owner).to_have_title(re.compile(r"^(?!\()"))
+    assert owner.evaluate("() => window.__notifications") == [
+        {"title": "Dana wants to join", "closed": True}
+    ]
     assert errors == []
 
 
