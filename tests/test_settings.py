@@ -153,13 +153,16 @@ POOL = (
 )
 
 
-def test_postgresql_connections_are_pooled_per_process_unless_turned_off():
+def test_postgresql_connections_are_pooled_per_process_when_turned_on():
     url = "postgres://postgres@127.0.0.1:5432/session_rooms"
-    pooled = start(POOL, DATABASE_URL=url)
+    assert json.loads(start(POOL, DATABASE_URL=url).stdout) is None  # Off by default.
+    pooled = start(POOL, DATABASE_URL=url, DATABASE_POOL="true")
     assert pooled.returncode == 0, pooled.stderr
     pool = json.loads(pooled.stdout)
     assert pool["max_size"] == 20 and pool["min_size"] == 1
-    sized = json.loads(start(POOL, DATABASE_URL=url, DATABASE_POOL_SIZE="5").stdout)
+    sized = json.loads(
+        start(POOL, DATABASE_URL=url, DATABASE_POOL="true", DATABASE_POOL_SIZE="5").stdout
+    )
     assert sized["max_size"] == 5
     assert json.loads(start(POOL, DATABASE_URL=url, DATABASE_POOL="false").stdout) is None
     age = "import django; django.setup(); from django.conf import settings as s; "
