@@ -162,18 +162,19 @@ def test_deleting_the_room_tells_a_waiting_guest(new_context, alice, alices_room
     assert not Room.objects.exists()
 
 
-# Every browser notification the page shows, and whether it was closed since.
+# The browser's Notification, replaced by a stand-in that records what the page shows and
+# whether it closed it. A real one left up in headless Chromium stalled the shared browser for
+# the tests after this one (CI: a context that never closed, an ask that never got sent).
 RECORD_NOTIFICATIONS = """(() => {
-  const Original = window.Notification;
   window.__notifications = [];
-  window.Notification = class extends Original {
+  window.Notification = class {
+    static permission = "granted";
+    static requestPermission() { return Promise.resolve("granted"); }
     constructor(title, options) {
-      super(title, options);
-      const shown = { title, closed: false };
-      window.__notifications.push(shown);
-      const close = this.close.bind(this);
-      this.close = () => { shown.closed = true; close(); };
+      this.shown = { title, closed: false };
+      window.__notifications.push(this.shown);
     }
+    close() { this.shown.closed = true; }
   };
 })();"""
 
