@@ -197,8 +197,8 @@ DATABASES["default"]["TEST"] = {
         else "test_session_rooms"
     )
 }
-# Off by default for now: measured faster (README, DATABASE_POOL), but two CI runs with
-# it on stalled an ask in the browser tests, not yet explained.
+# Off by default for now: measured faster (README, DATABASE_POOL), and on by default with the
+# next CI run that has it on (a stall first blamed on it came from the test browser).
 if _engine == "django.db.backends.postgresql" and env_bool("DATABASE_POOL", default=False):
     # A pool per process (psycopg_pool, Django's built-in support): a request or a consumer's
     # database hop borrows an open connection instead of opening one (about 4 ms each here).
