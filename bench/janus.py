@@ -21,6 +21,7 @@ from bench.meeting import (
     MeshFigures,
     Skipped,
     measure_mesh,
+    new_namespace,
     reported,
     requirements,
     stopped_on_sigterm,
@@ -131,14 +132,10 @@ def run(runs: int, window: float, settle: float, sizes=SIZES) -> list[str]:
     try:
         requirements()
         from tests.janus.support import JANUS, JanusProcess
-        from tests.media import Namespace, NetnsUnavailable
 
         if not JANUS:
             raise Skipped("Janus is not installed (apt-get install -y janus)")
-        try:
-            namespace = Namespace.create()
-        except NetnsUnavailable as error:
-            raise Skipped(f"no network namespace: {error}") from None
+        namespace = new_namespace()
     except Skipped as skipped:
         print(f"skipped: janus: {skipped}", flush=True)
         return [*lines, f"Skipped: {skipped}.", ""]

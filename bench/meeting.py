@@ -783,6 +783,16 @@ def requirements() -> None:
         raise Skipped(f"there is no Chromium at {CHROMIUM} (set CHROMIUM)")
 
 
+def new_namespace():
+    """The run's network namespace (tests/media.py), or Skipped saying why there is none."""
+    from tests.media import Namespace, NetnsUnavailable
+
+    try:
+        return Namespace.create()
+    except NetnsUnavailable as error:
+        raise Skipped(f"no network namespace: {error}") from None
+
+
 HEADING = "## Meetings: browsers in a network namespace, one Chromium per person, one daphne"
 
 
@@ -791,12 +801,7 @@ def run(runs: int, minute: float, window: float, settle: float, sizes=MESH_SIZES
     lines = reported([HEADING, ""])
     try:
         requirements()
-        from tests.media import Namespace, NetnsUnavailable
-
-        try:
-            namespace = Namespace.create()
-        except NetnsUnavailable as error:
-            raise Skipped(f"no network namespace: {error}") from None
+        namespace = new_namespace()
     except Skipped as skipped:
         print(f"skipped: meeting: {skipped}", flush=True)
         return [*lines, f"Skipped: {skipped}.", ""]
