@@ -53,7 +53,7 @@ test-browser: $(VENV)/.installed-dev
 		BROWSER_TESTS="env DJANGO_ALLOW_ASYNC_UNSAFE=true CHROMIUM=$(CHROMIUM) timeout -k 10 1800 $(PY) -m pytest tests/browser"; \
 		$$BROWSER_TESTS; rc=$$?; \
 		if [ $$rc -eq 124 ]; then \
-			echo "The browser tests stopped moving for 30 min (an intermittent hang in Playwright, not understood yet): running them once more."; \
+			echo "The browser tests stopped moving for 30 min (Chromium has hung disposing a profile mid-navigation before; see close_contexts in tests/browser/conftest.py): running them once more."; \
 			$$BROWSER_TESTS; rc=$$?; \
 		fi; \
 		exit $$rc; \

@@ -8,7 +8,7 @@ from PIL import Image, ImageOps
 from playwright.sync_api import Page, expect
 
 from rooms.models import Room
-from tests.browser.conftest import log_in, screenshot, tile_menu
+from tests.browser.conftest import close_contexts, log_in, screenshot, tile_menu
 
 pytestmark = pytest.mark.usefixtures("media")
 
@@ -114,7 +114,7 @@ def test_the_owner_customizes_with_a_live_preview_and_the_lobby_follows(
         )
         screenshot(lobby, "lobby-customized")
     finally:
-        guest.close()
+        close_contexts(guest)
 
 
 def test_a_bad_upload_shows_its_error_and_saves_nothing(page: Page, alices_room: Room, tmp_path):

@@ -5,7 +5,7 @@ on screen, not at the bottom edge."""
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, wait_until
-from tests.browser.test_waiting_room import ask_to_join
+from tests.browser.test_waiting_room import ask_to_join, expect_in_room
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
@@ -26,7 +26,7 @@ def test_a_host_on_a_phone_sees_that_guests_wait_and_reaches_the_list(new_contex
     expect(host.get_by_role("heading", name="Host controls")).to_be_attached()
     expect(notice).to_be_hidden()
 
-    ask_to_join(new_context(), alices_room, "Dana")
+    dana = ask_to_join(new_context(), alices_room, "Dana")
 
     expect(notice).to_be_visible()
     expect(notice).to_contain_text("1 guest waiting")
@@ -37,6 +37,7 @@ def test_a_host_on_a_phone_sees_that_guests_wait_and_reaches_the_list(new_contex
     expect(allow).to_be_in_viewport()
     allow.click()
     expect(notice).to_be_hidden()
+    expect_in_room(dana, alices_room, "Dana")
 
 
 def test_after_asking_on_a_phone_the_status_is_on_screen(new_context, alices_room):

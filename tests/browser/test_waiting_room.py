@@ -191,7 +191,7 @@ def test_the_owner_turns_on_notifications_for_new_requests(new_context, alice, a
     owner.get_by_role("button", name="Log in").click()
     owner.get_by_role("button", name="Turn on notifications").click()
     expect(owner.get_by_role("button", name="Notifications on")).to_be_visible()
-    ask_to_join(new_context(), alices_room, "Dana")
+    dana = ask_to_join(new_context(), alices_room, "Dana")
     expect(owner.locator("#owner-requests")).to_contain_text("Dana")
     shown = owner.evaluate("() => window.__notifications")
     assert shown == [{"title": "Dana wants to join", "closed": False}]
@@ -202,6 +202,7 @@ def test_the_owner_turns_on_notifications_for_new_requests(new_context, alice, a
     assert owner.evaluate("() => window.__notifications") == [
         {"title": "Dana wants to join", "closed": True}
     ]
+    expect_in_room(dana, alices_room, "Dana")
     assert errors == []
 
 
@@ -215,18 +216,22 @@ def test_without_javascript_the_waiting_page_opens_the_room_by_itself(
     java_script_enabled=False still parses <noscript> as if scripts ran."""
     args = [*CHROMIUM_ARGS, "--blink-settings=scriptEnabled=false"]
     no_scripts = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
-    guest = no_scripts.new_context(base_url=server.url).new_page()
-    guest.goto(alices_room.participant_path)
-    guest.get_by_label("Display name").fill("Dana")
-    guest.get_by_role("button", name="Ask to join").click()
-    expect(guest.get_by_role("heading", name="Waiting for the host to let you in")).to_be_visible()
+    try:
+        guest = no_scripts.new_context(base_url=server.url).new_page()
+        guest.goto(alices_room.participant_path)
+        guest.get_by_label("Display name").fill("Dana")
+        guest.get_by_role("button", name="Ask to join").click()
+        expect(
+            guest.get_by_role("heading", name="Waiting for the host to let you in")
+        ).to_be_visible()
 
-    screenshot(guest, "waiting-without-javascript")
-    JoinRequest.objects.get(display_name="Dana").allow(by=Actor.account(alice))
+        screenshot(guest, "waiting-without-javascript")
+        JoinRequest.objects.get(display_name="Dana").allow(by=Actor.account(alice))
 
-    expect(guest).to_have_url(re.compile(r"/room/$"), timeout=25_000)
-    expect(guest.get_by_role("heading", name=alices_room.name, exact=True)).to_be_visible()
-    no_scripts.close()
+        expect(guest).to_have_url(re.compile(r"/room/$"), timeout=25_000)
+        expect(guest.get_by_role("heading", name=alices_room.name, exact=True)).to_be_visible()
+    finally:
+        no_scripts.close()
 
 
 def test_a_guest_cancels_and_the_owner_sees_it_at_once(new_context, alice, alices_room):
