@@ -153,23 +153,29 @@ window.SessionDevices = (() => {
     return audioContext;
   }
 
-  // Calls onLevel(0..1) about ten times a second with the loudness of the stream's audio,
-  // until the returned function is called.
+  // Calls onLevel(0..1) about twelve times a second with the loudness of the stream's audio,
+  // until the returned function is called. Each reading covers the whole time since the last
+  // (4,096 samples, 85 ms at 48 kHz, read every 80 ms) and is its loudest 512-sample stretch:
+  // a short sound between two readings still counts.
   function meter(stream, onLevel) {
     if (!stream.getAudioTracks().length) return () => {};
     const audio = context();
     const source = audio.createMediaStreamSource(stream);
     const analyser = audio.createAnalyser();
-    analyser.fftSize = 512;
+    analyser.fftSize = 4096;
     source.connect(analyser);
     const samples = new Float32Array(analyser.fftSize);
+    const BLOCK = 512;
     const timer = setInterval(() => {
       analyser.getFloatTimeDomainData(samples);
-      let sum = 0;
-      for (const sample of samples) sum += sample * sample;
-      const rms = Math.sqrt(sum / samples.length);
-      onLevel(Math.min(1, rms * 4));
-    }, 100);
+      let loudest = 0;
+      for (let start = 0; start < samples.length; start += BLOCK) {
+        let sum = 0;
+        for (let i = start; i < start + BLOCK; i++) sum += samples[i] * samples[i];
+        loudest = Math.max(loudest, sum / BLOCK);
+      }
+      onLevel(Math.min(1, Math.sqrt(loudest) * 4));
+    }, 80);
     return () => {
       clearInterval(timer);
       source.disconnect();

@@ -123,11 +123,14 @@
       let loudAt = 0;
       tile.stopMeter = Devices.meter(stream, (level) => {
         if (level > SPEAKING) loudAt = performance.now();
-        const speaking = performance.now() - loudAt < SPEAKING_HOLD && !tile.figure.classList.contains("is-muted");
-        tile.figure.classList.toggle("is-speaking", speaking);
-        tile.figure.dataset.speaking = speaking ? "true" : "false";
+        showSpeaking(tile, performance.now() - loudAt < SPEAKING_HOLD && !tile.figure.classList.contains("is-muted"));
       });
     }
+  }
+
+  function showSpeaking(tile, speaking) {
+    tile.figure.classList.toggle("is-speaking", speaking);
+    tile.figure.dataset.speaking = speaking ? "true" : "false";
   }
 
   function allowSound() {
@@ -152,6 +155,7 @@
   function showState(tile, { audio, video, name }) {
     tile.muted.hidden = audio;
     tile.figure.classList.toggle("is-muted", !audio);
+    if (!audio) showSpeaking(tile, false); // At once, not at the meter's next reading.
     tile.figure.classList.toggle("camera-off", !video);
     tile.face.textContent = initials(name);
   }

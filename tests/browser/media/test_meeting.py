@@ -375,3 +375,28 @@ def test_device_settings_switch_the_microphone_and_the_others_still_hear(new_con
     assert ivan.evaluate("() => JSON.parse(localStorage['sessionRooms.devices']).microphone") == (
         other
     )
+
+
+def speaks(figure: Locator, timeout: float = 10) -> None:
+    """Waits until the tile's speaking indicator lights (the fake microphone beeps about once a
+    second, and the indicator holds for 600 ms, so a 100 ms poll sees it)."""
+    wait_for(
+        figure.page,
+        lambda: figure.get_attribute("data-speaking") == "true",
+        lambda: f"{figure.locator('.tile-name').text_content()}'s tile never showed speaking",
+        timeout,
+    )
+
+
+def test_a_tile_lights_while_its_person_speaks_and_not_while_muted(new_context, bobs_room):
+    hana = join(new_context(), bobs_room, "Hana", host=True)
+    ivan = join(new_context(), bobs_room, "Ivan")
+    sees_and_hears(hana, "Ivan")
+    speaks(tile(ivan, "Ivan (you)"))
+    speaks(tile(hana, "Ivan"))
+    speaks(tile(ivan, "Hana"))
+    ivan.get_by_role("button", name="Microphone").click()
+    expect(tile(hana, "Ivan").get_by_text("Muted")).to_be_visible()
+    for _ in range(20):  # Two seconds: two beeps' worth, none shown.
+        assert tile(hana, "Ivan").get_attribute("data-speaking") != "true"
+        hana.wait_for_timeout(100)
