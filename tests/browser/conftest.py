@@ -99,9 +99,10 @@ def close_contexts(*contexts: BrowserContext) -> None:
 
     Chromium can hang for good in Target.disposeBrowserContext when a page's navigation commits
     while its profile is being disposed: a guest let in at the test's last step is on its way
-    into the room as the test ends. Measured here: 4 runs in 9 of test_waiting_room.py stalled
-    so, for ever (Playwright's close has no timeout). A navigation to about:blank, which has
-    one, first ends whatever each page was doing and runs its pagehide handlers."""
+    into the room as the test ends. Measured here: 4 runs in 9 of test_phone.py and
+    test_waiting_room.py together stalled so, for ever (Playwright's close has no timeout). A
+    navigation to about:blank, which has one, first ends whatever each page was doing and runs
+    its pagehide handlers."""
     for context in contexts:
         for page in context.pages:
             leave(page)
